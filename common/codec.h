@@ -312,4 +312,73 @@ vn_put_be32(uint8_t *p, uint32_t v)
 #define VN_ETH_CTAG  0x8100 /* IEEE 802.1Q C-tag */
 #define VN_ETH_ALEN  6
 
+/* ---- frame buffer with headroom --------------------------------------- */
+
+/*
+ * A frame inside a larger buffer: [base, base+size) is the buffer, the frame
+ * is [data, data+len).  Tag push/pop edit in place by moving the 12 MAC bytes
+ * into the headroom (data - base) or forward, so the payload never moves.
+ * Memory: the buffer belongs to the caller (a ring slot live, a scratch
+ * buffer in replay); nothing here allocates.
+ */
+struct vn_pkt {
+	uint8_t *base;
+	size_t size;
+	uint8_t *data;
+	size_t len;
+};
+
+static inline void
+vn_pkt_init(struct vn_pkt *p, void *buf, size_t size, size_t headroom, size_t len)
+{
+	p->base = buf;
+	p->size = size;
+	p->data = p->base + headroom;
+	p->len = len;
+}
+
+static inline size_t
+vn_pkt_headroom(const struct vn_pkt *p)
+{
+	return (size_t)(p->data - p->base);
+}
+
+/*
+ * Open a gap of 'n' bytes right after the source MAC by moving the two MAC
+ * addresses 'n' bytes into the headroom; returns the gap (to be filled by
+ * the caller) or NULL if the headroom or the frame is too short.
+ */
+static inline uint8_t *
+vn_pkt_open_tag(struct vn_pkt *p, size_t n)
+{
+	if (p->len < 2 * VN_ETH_ALEN || vn_pkt_headroom(p) < n)
+		return NULL;
+	memmove(p->data - n, p->data, 2 * VN_ETH_ALEN);
+	p->data -= n;
+	p->len += n;
+	return p->data + 2 * VN_ETH_ALEN;
+}
+
+/* Close the 'n' bytes after the source MAC (a tag being removed). */
+static inline bool
+vn_pkt_close_tag(struct vn_pkt *p, size_t n)
+{
+	if (p->len < 2 * VN_ETH_ALEN + n)
+		return false;
+	memmove(p->data + n, p->data, 2 * VN_ETH_ALEN);
+	p->data += n;
+	p->len -= n;
+	return true;
+}
+
+/*
+ * What may follow a tag: an EtherType (>= 0x0600) or an 802.3 length
+ * (<= 1500).  IEEE 802.3 clause 3.2.6 leaves 1501..1535 undefined.
+ */
+static inline bool
+vn_eth_type_or_len_ok(uint16_t v)
+{
+	return v <= 1500 || v >= 0x0600;
+}
+
 #endif /* VN_CODEC_H */

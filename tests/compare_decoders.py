@@ -153,10 +153,72 @@ def compare_tcpdump(frames, path):
                 check(f"{name} lldp.ttl", lldp["ttl"], int(m.group(1)))
 
 
+def compare_qbg22(frames, path, lua):
+    """The hand-written qbg22.lua post-dissector (reference material kept
+    beside the project, not in it): VDP-2012 entries, EVB and CDCP."""
+    fields = ["qbg22.vdp.mode", "qbg22.vdp.status", "qbg22.vdp.typeid", "qbg22.vdp.typever",
+              "qbg22.vdp.vsiid_fmt", "qbg22.vdp.fif", "qbg22.vdp.num_entries",
+              "qbg22.vdp.gid", "qbg22.vdp.mac", "qbg22.vdp.ps", "qbg22.vdp.pcp",
+              "qbg22.vdp.vid", "qbg22.evb.rrstat", "qbg22.evb.rte", "qbg22.evb.mode",
+              "qbg22.evb.rka", "qbg22.cdcp.scid", "qbg22.cdcp.svid"]
+    cmd = ["tshark", "-X", f"lua_script:{lua}", "-r", path, "-Y", "qbg22", "-T", "fields",
+           "-E", "separator=|", "-e", "frame.number"]
+    for f in fields:
+        cmd += ["-e", f]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        cols = line.split("|")
+        n = int(cols[0])
+        row = dict(zip(fields, cols[1:]))
+        name = f"{os.path.basename(path)}#{n} (qbg22.lua)"
+        fr = frames[n]
+        if row["qbg22.vdp.mode"]:
+            vdp = fr.get("vdp") or [{}]
+            v = vdp[0]
+            check(f"{name} vdp.type", v.get("type"), num(row["qbg22.vdp.mode"]))
+            check(f"{name} vdp.typeid", v.get("typeid"), num(row["qbg22.vdp.typeid"]))
+            check(f"{name} vdp.typever", v.get("typever"), num(row["qbg22.vdp.typever"]))
+            check(f"{name} vdp.fif", v.get("fif"), num(row["qbg22.vdp.fif"]))
+            status = num(row["qbg22.vdp.status"])
+            check(f"{name} vdp.response", v.get("response"), (status >> 6) & 1)
+            if status & 0x40:
+                check(f"{name} vdp.keep", v.get("keep"), (status >> 5) & 1)
+                check(f"{name} vdp.hard", v.get("hard"), (status >> 4) & 1)
+                check(f"{name} vdp.error", v.get("error"), status & 15)
+            else:
+                check(f"{name} vdp.s", v.get("s"), (status >> 5) & 1)
+                check(f"{name} vdp.m", v.get("m"), (status >> 4) & 1)
+            ents = v.get("entries", [])
+            check(f"{name} vdp entries", len(ents), num(row["qbg22.vdp.num_entries"]))
+            for key, col in (("vid", "qbg22.vdp.vid"), ("pcp", "qbg22.vdp.pcp"),
+                             ("ps", "qbg22.vdp.ps"), ("gid", "qbg22.vdp.gid")):
+                if row[col]:
+                    check(f"{name} vdp.entries.{key}", [e.get(key) for e in ents],
+                          [int(x) for x in row[col].split(",")])
+            if row["qbg22.vdp.mac"]:
+                check(f"{name} vdp.entries.mac", [e.get("mac") for e in ents],
+                      row["qbg22.vdp.mac"].split(","))
+        evb = (fr.get("lldp") or {}).get("evb")
+        if row["qbg22.evb.rte"]:
+            check(f"{name} has evb", evb is not None, True)
+            if evb:
+                for k in ("rrstat", "rte", "mode", "rka"):
+                    check(f"{name} evb.{k}", evb[k], num(row[f"qbg22.evb.{k}"]))
+        if row["qbg22.cdcp.scid"]:
+            cdcp = (fr.get("lldp") or {}).get("cdcp") or {}
+            pairs = list(zip(row["qbg22.cdcp.scid"].split(","), row["qbg22.cdcp.svid"].split(",")))
+            check(f"{name} cdcp.channels", cdcp.get("channels"),
+                  [{"scid": int(a), "svid": int(b)} for a, b in pairs])
+
+
 def main():
     vnctl_bin, datadir = sys.argv[1], sys.argv[2]
     have_tshark = shutil.which("tshark") is not None
     have_tcpdump = shutil.which("tcpdump") is not None
+    lua = os.environ.get("QBG22_LUA") or os.path.join(
+        os.environ.get("top_srcdir", "."), "..", "shared", "tools", "qbg22.lua")
+    if not os.path.exists(lua):
+        print(f"note: {lua} not found, qbg22.lua comparison skipped")
     if not have_tshark and not have_tcpdump:
         print("SKIP: neither tshark nor tcpdump is installed")
         return 77
@@ -170,6 +232,8 @@ def main():
             compare_ecp(frames, path)
         if have_tcpdump:
             compare_tcpdump(frames, path)
+        if have_tshark and lua and os.path.exists(lua):
+            compare_qbg22(frames, path, lua)
     print(f"{checks} field comparisons, {fails} mismatches")
     if checks == 0:
         return 99

@@ -12,3 +12,23 @@ bin_PROGRAMS += switchd/vnctl
 switchd_vnctl_SOURCES = switchd/vnctl.c
 switchd_vnctl_LDADD = switchd/libvncli.a lldp/liblldp.a vepa/libvepa.a vntag/libvntag.a \
 	$(PCAP_LIBS)
+
+# The switch core as a library: the daemon, the tests and the fuzzers link it.
+noinst_LIBRARIES += switchd/libswitchd.a
+switchd_libswitchd_a_SOURCES = \
+	switchd/swconf.c switchd/swconf.h \
+	switchd/sw.c switchd/sw.h switchd/sw_internal.h \
+	switchd/htab.c switchd/htab.h \
+	switchd/pipeline.c \
+	switchd/trace.c switchd/trace.h \
+	switchd/port_be.h switchd/port_pcap.c \
+	switchd/replay.c switchd/replay.h \
+	switchd/state.c switchd/state.h
+switchd_libswitchd_a_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(PCAP_CFLAGS)
+SWITCHD_LIBS = switchd/libswitchd.a switchd/libvncli.a lldp/liblldp.a vepa/libvepa.a \
+	vntag/libvntag.a $(LIBCONFIG_LIBS) $(PCAP_LIBS)
+
+sbin_PROGRAMS += switchd/vnswitchd
+switchd_vnswitchd_SOURCES = switchd/vnswitchd.c switchd/live.c switchd/live.h
+switchd_vnswitchd_LDADD = $(SWITCHD_LIBS)
+EXTRA_DIST += conf/example.conf

@@ -1,0 +1,571 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * pipeline.c - the datapath, read top to bottom:
+ *
+ *   ingress port/tag  ->  vEth  ->  [ingress ACL, policer: policy issue]
+ *   ->  VLAN/FDB (learn, look up)  ->  egress vEth(s) [egress ACL/QoS]
+ *   ->  encapsulation  ->  the port's transmit
+ *
+ * Every stage passes the frame on or drops it with exactly one reason
+ * counter.  Nothing allocates: the frame is read in place and each output
+ * is written straight into the egress back-end's buffer.  With a trace the
+ * same code records its decisions and changes nothing.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "switchd/sw_internal.h"
+#include "switchd/trace.h"
+#include "vntag/etag.h"
+#include "vntag/eth.h"
+#include "vntag/vntag.h"
+
+#define ETH_MIN_LEN 60 /* 802.3 minimum frame without FCS: shorter output is padded */
+
+/* Everything known about the frame being switched. */
+struct pctx {
+	struct sw *sw;
+	struct sw_trace *tr;
+	uint64_t now;
+	const uint8_t *frame;
+	size_t len;
+	struct sw_port *in;
+	struct sw_veth *src; /* NULL from an uplink */
+	int32_t src_slot;    /* -1 from an uplink */
+	uint16_t vlan;       /* classified VLAN, 0 = untagged domain */
+	uint8_t pcp;         /* priority to carry in an egress C-tag */
+	size_t inner_off;    /* offset of the inner EtherType / length field */
+	uint32_t flood_stamp;
+};
+
+/* Per-port scratch for "one copy per port" floods (VEPA). */
+static inline bool
+stamp_port(struct pctx *c, unsigned port, uint32_t *marks)
+{
+	if (marks[port] == c->flood_stamp)
+		return false;
+	marks[port] = c->flood_stamp;
+	return true;
+}
+
+static void
+drop(struct pctx *c, enum sw_drop why)
+{
+	if (c->tr) {
+		c->tr->dropped = true;
+		c->tr->drop_reason = why;
+		sw_trace_step(c->tr, "drop: %s", sw_drop_name(why));
+		return;
+	}
+	c->in->ctr.drops[why]++;
+	if (c->src)
+		c->src->ctr.drops[why]++;
+}
+
+/* An egress drop is counted on the ingress port (the frame's fate) and,
+ * when known, the source vEth, like any other drop. */
+static void
+drop_out(struct pctx *c, enum sw_drop why)
+{
+	drop(c, why);
+}
+
+/* ---- egress: encapsulate one copy and hand it to the port ----------------- */
+
+enum encap_kind { ENC_NONE, ENC_CTAG, ENC_VNTAG, ENC_ETAG };
+
+struct encap {
+	enum encap_kind kind;
+	uint16_t vid; /* ENC_CTAG */
+	struct vntag vt;
+	struct etag et;
+};
+
+static void
+describe_encap(const struct encap *e, char *buf, size_t n)
+{
+	switch (e->kind) {
+	case ENC_NONE:
+		snprintf(buf, n, "untagged");
+		break;
+	case ENC_CTAG:
+		snprintf(buf, n, "802.1Q vid=%u", e->vid);
+		break;
+	case ENC_VNTAG:
+		snprintf(buf, n, "vntag d=1 p=0 dvif=%u looped=%u svif=%u", e->vt.dvif,
+			e->vt.looped, e->vt.svif);
+		break;
+	case ENC_ETAG:
+		snprintf(buf, n, "etag ecid=%u grp=0 ingress_ecid=%u", e->et.ecid,
+			e->et.ingress_ecid);
+		break;
+	}
+}
+
+static void
+emit(struct pctx *c, struct sw_port *out, struct sw_veth *dst, const struct encap *e)
+{
+	size_t taglen = e->kind == ENC_VNTAG ? VNTAG_HLEN
+		: e->kind == ENC_ETAG        ? ETAG_HLEN
+		: e->kind == ENC_CTAG        ? 4
+					     : 0;
+	size_t rest = c->len - c->inner_off;
+	size_t total = 2 * VN_ETH_ALEN + taglen + rest;
+	size_t padded = total < ETH_MIN_LEN ? ETH_MIN_LEN : total;
+	uint8_t *b, *p;
+
+	if (c->tr) {
+		struct sw_trace_output *o;
+
+		if (c->tr->n_outputs >= SW_TRACE_MAX_OUTPUTS) {
+			c->tr->outputs_dropped++;
+			return;
+		}
+		o = &c->tr->outputs[c->tr->n_outputs++];
+		o->port = out->idx;
+		o->veth = dst ? (int64_t)dst->id : -1;
+		o->len = padded;
+		describe_encap(e, o->encap, sizeof(o->encap));
+		return;
+	}
+	if (!out->ops || !(b = out->ops->tx_buf(out, padded))) {
+		drop_out(c, SW_DROP_TX_FULL);
+		return;
+	}
+	memcpy(b, c->frame, 2 * VN_ETH_ALEN);
+	p = b + 2 * VN_ETH_ALEN;
+	switch (e->kind) {
+	case ENC_VNTAG: {
+		uint32_t word = 0;
+
+		vntag_pack(&e->vt, &word, NULL); /* fields were range-checked at bind time */
+		vn_put_be16(p, VNTAG_TPID);
+		vn_put_be32(p + 2, word);
+		break;
+	}
+	case ENC_ETAG:
+		vn_put_be16(p, ETAG_TPID);
+		etag_pack(&e->et, p + 2, NULL);
+		break;
+	case ENC_CTAG:
+		vn_put_be16(p, VN_ETH_CTAG);
+		vn_put_be16(p + 2, (uint16_t)((unsigned)c->pcp << 13 | e->vid));
+		break;
+	case ENC_NONE:
+		break;
+	}
+	memcpy(p + taglen, c->frame + c->inner_off, rest);
+	if (padded > total)
+		memset(b + total, 0, padded - total);
+	out->ops->tx_commit(out, padded, c->now);
+	out->ctr.tx_frames++;
+	out->ctr.tx_bytes += padded;
+	if (dst) {
+		dst->ctr.tx_frames++;
+		dst->ctr.tx_bytes += padded;
+		dst->last_tx_us = c->now;
+	}
+}
+
+/* Send to one vEth; 'flood' tells a VEPA port to take one copy only. */
+static void
+to_veth(struct pctx *c, struct sw_veth *dst, bool flood, uint32_t *marks)
+{
+	struct sw_port *out = &c->sw->ports[dst->port];
+	bool same_port = out == c->in;
+	struct encap e = { 0 };
+
+	if (dst == c->src) {
+		if (!flood)
+			drop(c,
+				out->mode == SW_MODE_VEPA ? SW_DROP_SELF_REFLECTION
+							  : SW_DROP_SAME_VETH);
+		return; /* never back to the vEth it came from */
+	}
+	if (!out->admin_up)
+		return;
+	switch (out->mode) {
+	case SW_MODE_VNTAG:
+		/* d=1 towards the adapter; back down the ingress port the frame
+		 * is looped with the sender's vif so the adapter can prune it. */
+		e.kind = ENC_VNTAG;
+		e.vt.d = true;
+		e.vt.dvif = (uint16_t)dst->key;
+		if (same_port && c->src) {
+			e.vt.looped = true;
+			e.vt.svif = (uint16_t)c->src->key;
+		}
+		break;
+	case SW_MODE_ETAG:
+		/* Downstream E-CID = the target, GRP 0; back down the same port the
+		 * Ingress_E-CID names the source for pruning (802.1BR 7.7). */
+		e.kind = ENC_ETAG;
+		e.et.pcp = c->pcp;
+		e.et.ecid = dst->key;
+		if (same_port && c->src)
+			e.et.ingress_ecid = c->src->key;
+		break;
+	case SW_MODE_VEPA:
+		/* Reflective relay (802.1Qbg 40.x, the bridge's hairpin): back out
+		 * the ingress port only when enabled; a flood sends one copy. */
+		if (same_port && !out->reflective_relay) {
+			if (!flood)
+				drop(c, SW_DROP_NO_ROUTE);
+			return;
+		}
+		if (flood && !stamp_port(c, out->idx, marks))
+			return;
+		if (dst->vlan) {
+			e.kind = ENC_CTAG;
+			e.vid = dst->vlan;
+		}
+		break;
+	case SW_MODE_NONE:
+		return;
+	}
+	if (c->tr)
+		sw_trace_step(c->tr, "output: port %s vEth %u", out->name, dst->id);
+	emit(c, out, flood && out->mode == SW_MODE_VEPA ? NULL : dst, &e);
+}
+
+static void
+to_uplink(struct pctx *c, struct sw_port *out, bool flood)
+{
+	struct encap e = { 0 };
+
+	if (out == c->in) {
+		if (!flood)
+			drop(c, SW_DROP_NO_ROUTE); /* 802.1Q 8.6.1: not back to the reception port */
+		return;
+	}
+	if (!out->admin_up || !sw_vlan_test(out->vlans, c->vlan))
+		return;
+	if (c->vlan) {
+		e.kind = ENC_CTAG;
+		e.vid = c->vlan;
+	}
+	if (c->tr)
+		sw_trace_step(c->tr, "output: uplink %s", out->name);
+	emit(c, out, NULL, &e);
+}
+
+static void
+flood(struct pctx *c)
+{
+	uint32_t marks[SW_MAX_PORTS]; /* ports that took their one VEPA copy */
+	struct sw *sw = c->sw;
+
+	memset(marks, 0, sizeof(uint32_t) * sw->n_ports);
+	c->flood_stamp = 1;
+	if (c->tr)
+		sw_trace_step(c->tr, "flood in VLAN %u", c->vlan);
+	for (int32_t s = sw->vlan_head[c->vlan]; s >= 0; s = sw->veths[s].vlan_next)
+		to_veth(c, &sw->veths[s], true, marks);
+	for (unsigned i = 0; i < sw->n_ports; i++)
+		if (sw->ports[i].role == SW_ROLE_UPLINK)
+			to_uplink(c, &sw->ports[i], true);
+}
+
+/* ---- forwarding: learn, look up, deliver ------------------------------------- */
+
+static void
+forward(struct pctx *c)
+{
+	struct sw *sw = c->sw;
+	const uint8_t *dmac = c->frame, *smac = c->frame + VN_ETH_ALEN;
+	int32_t dst;
+
+	if (!c->tr) {
+		sw_fdb_learn(&sw->fdb, c->vlan, smac,
+			c->src ? c->src_slot : SW_DST_PORT(c->in->idx), c->now);
+	}
+	if (dmac[0] & 1) {
+		flood(c);
+		return;
+	}
+	dst = sw_fdb_lookup(&sw->fdb, c->vlan, dmac, c->now);
+	if (dst == SW_HTAB_EMPTY) {
+		if (c->tr)
+			sw_trace_step(c->tr, "fdb: unknown unicast");
+		flood(c);
+		return;
+	}
+	if (SW_DST_IS_PORT(dst)) {
+		if (c->tr)
+			sw_trace_step(c->tr, "fdb: known on uplink %s",
+				sw->ports[SW_DST_PORT_IDX(dst)].name);
+		to_uplink(c, &sw->ports[SW_DST_PORT_IDX(dst)], false);
+	} else {
+		if (c->tr)
+			sw_trace_step(c->tr, "fdb: known on vEth %u", sw->veths[dst].id);
+		to_veth(c, &sw->veths[dst], false, NULL);
+	}
+}
+
+/* ---- ingress ------------------------------------------------------------------ */
+
+static struct sw_veth *
+auto_create(struct pctx *c, enum sw_bind kind, uint32_t key, uint16_t vlan)
+{
+	struct sw *sw = c->sw;
+	struct sw_conf_veth cv = { 0 };
+	struct sw_htab_ent *e;
+	char err[160];
+
+	if (c->in->n_veths >= c->in->max_veths || sw->n_veths >= sw->max_veths) {
+		drop(c, SW_DROP_LIMIT);
+		return NULL;
+	}
+	if (c->tr) {
+		sw_trace_step(c->tr, "auto_create: a vEth would be created");
+		return NULL;
+	}
+	while (sw_htab_find(&sw->by_id, sw->next_auto_id, 0))
+		sw->next_auto_id =
+			sw->next_auto_id >= 0x7FFFFFFF ? SW_AUTO_ID_BASE : sw->next_auto_id + 1;
+	cv.id = sw->next_auto_id++;
+	snprintf(cv.port, sizeof(cv.port), "%s", c->in->name);
+	cv.kind = kind;
+	cv.key = key;
+	if (kind == SW_BIND_MAC)
+		memcpy(cv.mac, c->frame + VN_ETH_ALEN, VN_ETH_ALEN);
+	if (sw->default_profile >= 0)
+		snprintf(cv.profile, sizeof(cv.profile), "%s",
+			sw->profiles[sw->default_profile].name);
+	cv.has_vlan = kind == SW_BIND_MAC || vlan != 0 || sw->default_profile < 0 ||
+		!sw->profiles[sw->default_profile].has_vlan;
+	cv.vlan = vlan;
+	if (sw_veth_add(sw, &cv, SW_ORIGIN_AUTO, c->now, err, sizeof(err))) {
+		drop(c, SW_DROP_LIMIT);
+		return NULL;
+	}
+	e = sw_htab_find(&sw->by_id, cv.id, 0);
+	return &sw->veths[e->val];
+}
+
+static struct sw_veth *
+lookup_veth(struct pctx *c, uint64_t k1, enum sw_bind kind, uint32_t key, uint16_t vlan)
+{
+	struct sw_htab_ent *e = sw_htab_find(&c->sw->by_bind, k1, c->in->idx);
+	struct sw_veth *v;
+
+	if (e) {
+		v = &c->sw->veths[e->val];
+	} else if (!c->in->auto_create) {
+		drop(c, SW_DROP_UNKNOWN_VETH);
+		return NULL;
+	} else if (!(v = auto_create(c, kind, key, vlan))) {
+		return NULL;
+	}
+	c->src_slot = (int32_t)(v - c->sw->veths);
+	if (c->tr) {
+		c->tr->src_veth = v->id;
+	} else {
+		v->ctr.rx_frames++;
+		v->ctr.rx_bytes += c->len;
+		v->last_rx_us = c->now;
+	}
+	return v;
+}
+
+/* Inner 802.1Q tag on an access vEth: only its own VLAN (or a priority tag,
+ * VID 0, 802.1Q 6.9.1) is accepted, and the tag is removed. */
+static bool
+inner_tag_ok(struct pctx *c, const struct vn_eth *eth, unsigned first_inner)
+{
+	if (eth->n_tags > first_inner + 1 ||
+		(eth->n_tags == first_inner + 1 &&
+			eth->tags[first_inner].tpid != VN_ETH_CTAG)) {
+		drop(c, SW_DROP_MALFORMED);
+		return false;
+	}
+	if (eth->n_tags == first_inner + 1) {
+		const struct vn_eth_tag *t = &eth->tags[first_inner];
+
+		if (t->vid != 0 && t->vid != c->src->vlan) {
+			drop(c, SW_DROP_VLAN_NOT_ALLOWED);
+			return false;
+		}
+		c->pcp = t->pcp;
+	}
+	return true;
+}
+
+static bool
+ingress_vntag(struct pctx *c, const struct vn_eth *eth)
+{
+	struct vntag t;
+	uint16_t vid = 0;
+
+	if (!eth->n_tags || eth->tags[0].tpid != VN_ETH_VNTAG) {
+		drop(c, SW_DROP_MISSING_TAG);
+		return false;
+	}
+	vntag_unpack(vn_get_be32(c->frame + eth->tags[0].off + 2), &t);
+	if (t.d || t.p) {
+		drop(c, SW_DROP_WRONG_DIRECTION); /* d=1 travels bridge -> adapter only */
+		return false;
+	}
+	if (t.version != 0) {
+		drop(c, SW_DROP_MALFORMED);
+		return false;
+	}
+	if (eth->n_tags > 1 && eth->tags[1].tpid == VN_ETH_CTAG)
+		vid = eth->tags[1].vid;
+	c->src = lookup_veth(c, SW_BIND_K1(SW_BIND_VIF, t.svif), SW_BIND_VIF, t.svif, vid);
+	if (!c->src)
+		return false;
+	if (c->tr)
+		sw_trace_step(c->tr, "ingress: vntag svif=%u -> vEth %u", t.svif, c->src->id);
+	return inner_tag_ok(c, eth, 1);
+}
+
+static bool
+ingress_etag(struct pctx *c, const struct vn_eth *eth)
+{
+	struct etag t;
+	uint32_t ecid;
+	uint16_t vid = 0;
+
+	if (!eth->n_tags || eth->tags[0].tpid != VN_ETH_ETAG) {
+		drop(c, SW_DROP_MISSING_TAG);
+		return false;
+	}
+	etag_unpack(c->frame + eth->tags[0].off + 2, &t);
+	if (t.grp != 0) {
+		drop(c, SW_DROP_WRONG_DIRECTION); /* multicast E-CIDs travel downstream only */
+		return false;
+	}
+	/* Upstream, 802.1BR puts the source port's E-CID in the E-CID field
+	 * with Ingress_E-CID 0; some port extenders name the source in
+	 * Ingress_E-CID instead.  Either selects the vEth: E-CID when set. */
+	ecid = t.ecid ? t.ecid : t.ingress_ecid;
+	if (!ecid) {
+		drop(c, SW_DROP_MISSING_TAG);
+		return false;
+	}
+	if (eth->n_tags > 1 && eth->tags[1].tpid == VN_ETH_CTAG)
+		vid = eth->tags[1].vid;
+	c->src = lookup_veth(c, SW_BIND_K1(SW_BIND_ECID, ecid), SW_BIND_ECID, ecid, vid);
+	if (!c->src)
+		return false;
+	if (c->tr)
+		sw_trace_step(c->tr, "ingress: etag ecid=%u -> vEth %u", ecid, c->src->id);
+	return inner_tag_ok(c, eth, 1);
+}
+
+static bool
+ingress_vepa(struct pctx *c, const struct vn_eth *eth)
+{
+	uint16_t vid = 0;
+
+	if (eth->n_tags > 1 || (eth->n_tags == 1 && eth->tags[0].tpid != VN_ETH_CTAG)) {
+		drop(c,
+			eth->tags[0].tpid == VN_ETH_CTAG ? SW_DROP_MALFORMED
+							 : SW_DROP_MISSING_TAG);
+		return false;
+	}
+	if (eth->n_tags == 1) {
+		vid = eth->tags[0].vid;
+		c->pcp = eth->tags[0].pcp;
+	}
+	c->src = lookup_veth(c, SW_MACBIND_K1(eth->src, vid), SW_BIND_MAC, 0, vid);
+	if (!c->src)
+		return false;
+	if (c->tr)
+		sw_trace_step(c->tr, "ingress: vepa mac+vlan %u -> vEth %u", vid, c->src->id);
+	return true;
+}
+
+static bool
+ingress_uplink(struct pctx *c, const struct vn_eth *eth)
+{
+	uint16_t vid = 0;
+
+	if (eth->n_tags > 1 || (eth->n_tags == 1 && eth->tags[0].tpid != VN_ETH_CTAG)) {
+		drop(c, SW_DROP_VLAN_NOT_ALLOWED);
+		return false;
+	}
+	if (eth->n_tags == 1) {
+		vid = eth->tags[0].vid;
+		c->pcp = eth->tags[0].pcp;
+	}
+	if (!sw_vlan_test(c->in->vlans, vid)) {
+		drop(c, eth->n_tags ? SW_DROP_VLAN_NOT_ALLOWED : SW_DROP_MISSING_TAG);
+		return false;
+	}
+	c->vlan = vid;
+	if (c->tr)
+		sw_trace_step(c->tr, "ingress: uplink vlan %u", vid);
+	return true;
+}
+
+static bool
+reserved_da(const uint8_t *d)
+{
+	/* 802.1Q 8.6.3 Table 8-1: 01-80-C2-00-00-00..0F are never forwarded. */
+	return d[0] == 0x01 && d[1] == 0x80 && d[2] == 0xC2 && d[3] == 0 && d[4] == 0 &&
+		(d[5] & 0xF0) == 0;
+}
+
+void
+sw_input(struct sw *sw, unsigned port, const uint8_t *frame, size_t len, uint64_t now,
+	struct sw_trace *trace)
+{
+	struct pctx c = {
+		.sw = sw, .tr = trace, .now = now, .frame = frame, .len = len, .src_slot = -1
+	};
+	struct vn_eth eth;
+	bool ok;
+
+	if (port >= sw->n_ports)
+		return;
+	c.in = &sw->ports[port];
+	if (!trace) {
+		c.in->ctr.rx_frames++;
+		c.in->ctr.rx_bytes += len;
+	}
+	if (!c.in->admin_up) {
+		drop(&c, SW_DROP_PORT_DOWN);
+		return;
+	}
+	if (vn_eth_parse(frame, len, &eth, NULL)) {
+		drop(&c, SW_DROP_MALFORMED);
+		return;
+	}
+	if (reserved_da(eth.dst)) {
+		if (!trace && sw->ctl_rx && sw->ctl_rx(sw->ctl_aux, sw, port, frame, len, now))
+			return;
+		drop(&c, SW_DROP_RESERVED_DA);
+		return;
+	}
+	if (eth.src[0] & 1) {
+		drop(&c, SW_DROP_SPOOFED_SOURCE); /* a group address is never a source */
+		return;
+	}
+	c.inner_off = eth.payload_off - 2;
+	switch (c.in->mode) {
+	case SW_MODE_VNTAG:
+		ok = ingress_vntag(&c, &eth);
+		break;
+	case SW_MODE_ETAG:
+		ok = ingress_etag(&c, &eth);
+		break;
+	case SW_MODE_VEPA:
+		ok = ingress_vepa(&c, &eth);
+		break;
+	default:
+		ok = ingress_uplink(&c, &eth);
+		break;
+	}
+	if (!ok)
+		return;
+	if (c.src)
+		c.vlan = c.src->vlan;
+	if (trace)
+		trace->vlan = c.vlan;
+	/* Ingress ACL and policer (policy issue) go here. */
+	forward(&c);
+}

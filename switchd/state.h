@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * state.h - the switch's state as a document: ports, vEths, FDB, counters.
+ * Written through the one writer, so the same dump serves state.json in
+ * replay and `vnctl show` later.  Lists are sorted (ports in configuration
+ * order, vEths by id, the FDB by VLAN then MAC) so output is reproducible.
+ */
+#ifndef SWITCHD_STATE_H
+#define SWITCHD_STATE_H 1
+
+#include <stdint.h>
+
+#include "switchd/sw.h"
+#include "switchd/writer.h"
+
+void sw_state_counters(struct sw_writer *w, const char *tag, const struct sw_counters *c);
+void sw_state_ports(struct sw_writer *w, struct sw *sw);
+void sw_state_veths(struct sw_writer *w, struct sw *sw, uint64_t now);
+void sw_state_fdb(struct sw_writer *w, struct sw *sw, uint64_t now, int vlan_filter);
+/* The whole state as one object {switch, ports, veths, fdb, totals}. */
+void sw_state_dump(struct sw_writer *w, struct sw *sw, uint64_t now);
+
+#endif /* SWITCHD_STATE_H */

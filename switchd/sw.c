@@ -1,0 +1,474 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* sw.c - the switch model: ports, profiles, vEths and the FDB. */
+#include <config.h>
+
+#include "switchd/sw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "switchd/sw_internal.h"
+#include "vntag/eth.h"
+
+const char *
+sw_drop_name(enum sw_drop d)
+{
+	static const char *const names[SW_DROP_MAX] = {
+		[SW_DROP_MALFORMED] = "malformed",
+		[SW_DROP_MISSING_TAG] = "missing_tag",
+		[SW_DROP_WRONG_DIRECTION] = "wrong_direction",
+		[SW_DROP_UNKNOWN_VETH] = "unknown_veth",
+		[SW_DROP_VLAN_NOT_ALLOWED] = "vlan_not_allowed",
+		[SW_DROP_SPOOFED_SOURCE] = "spoofed_source",
+		[SW_DROP_SELF_REFLECTION] = "self_reflection",
+		[SW_DROP_LIMIT] = "limit",
+		[SW_DROP_PORT_DOWN] = "port_down",
+		[SW_DROP_RESERVED_DA] = "reserved_da",
+		[SW_DROP_SAME_VETH] = "same_veth",
+		[SW_DROP_NO_ROUTE] = "no_route",
+		[SW_DROP_TX_FULL] = "tx_full",
+	};
+	return (unsigned)d < SW_DROP_MAX ? names[d] : "unknown";
+}
+
+/* ---- FDB ----------------------------------------------------------- */
+
+int
+sw_fdb_init(struct sw_fdb *f, uint32_t max, uint32_t aging_s)
+{
+	memset(f, 0, sizeof(*f));
+	f->aging_us = (uint64_t)aging_s * 1000000u;
+	return sw_htab_init(&f->t, max);
+}
+
+void
+sw_fdb_free(struct sw_fdb *f)
+{
+	sw_htab_free(&f->t);
+}
+
+void
+sw_fdb_learn(struct sw_fdb *f, uint16_t vlan, const uint8_t *mac, int32_t dst, uint64_t now)
+{
+	uint64_t k1 = SW_FDB_K1(vlan, mac);
+	struct sw_htab_ent *e = sw_htab_find(&f->t, k1, 0);
+
+	if (e) {
+		if (e->val != dst) {
+			e->val = dst; /* station moved */
+			f->moved++;
+		}
+		e->aux = now;
+		return;
+	}
+	if (sw_htab_insert(&f->t, k1, 0, dst, now))
+		f->learned++;
+	else
+		f->full++; /* table full: the frame still forwards, its replies flood */
+}
+
+int32_t
+sw_fdb_lookup(struct sw_fdb *f, uint16_t vlan, const uint8_t *mac, uint64_t now)
+{
+	struct sw_htab_ent *e = sw_htab_find(&f->t, SW_FDB_K1(vlan, mac), 0);
+
+	if (!e)
+		return SW_HTAB_EMPTY;
+	if (now >= e->aux + f->aging_us) {
+		/* Lazy ageing (802.1Q 8.8.3): an expired entry is gone. */
+		sw_htab_remove(&f->t, e);
+		return SW_HTAB_EMPTY;
+	}
+	return e->val;
+}
+
+void
+sw_fdb_flush_dst(struct sw_fdb *f, int32_t dst)
+{
+	for (uint64_t i = 0; i <= f->t.mask;) {
+		struct sw_htab_ent *e = &f->t.ent[i];
+
+		/* After a removal the slot may hold a shifted entry: look again. */
+		if (e->val == dst)
+			sw_htab_remove(&f->t, e);
+		else
+			i++;
+	}
+}
+
+size_t
+sw_fdb_sweep(struct sw_fdb *f, uint64_t now)
+{
+	size_t n = 0;
+
+	for (uint64_t i = 0; i <= f->t.mask;) {
+		struct sw_htab_ent *e = &f->t.ent[i];
+
+		if (e->val != SW_HTAB_EMPTY && now >= e->aux + f->aging_us) {
+			sw_htab_remove(&f->t, e);
+			n++;
+		} else {
+			i++;
+		}
+	}
+	return n;
+}
+
+/* ---- model ------------------------------------------------------------ */
+
+static void *
+dup_array(const void *src, size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (p && n)
+		memcpy(p, src, n * size);
+	return p;
+}
+
+static int32_t
+profile_index(const struct sw *sw, const char *name)
+{
+	for (size_t i = 0; i < sw->n_profiles; i++)
+		if (!strcmp(sw->profiles[i].name, name))
+			return (int32_t)i;
+	return -1;
+}
+
+struct sw *
+sw_create(const struct sw_conf *conf, char *err, size_t errlen)
+{
+	struct sw *sw = calloc(1, sizeof(*sw));
+
+	if (!sw) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	sw->conf = *conf;
+	sw->conf.ports = dup_array(conf->ports, conf->n_ports, sizeof(*conf->ports));
+	sw->conf.profiles =
+		dup_array(conf->profiles, conf->n_profiles, sizeof(*conf->profiles));
+	sw->conf.veths = dup_array(conf->veths, conf->n_veths, sizeof(*conf->veths));
+	sw->n_ports = (unsigned)conf->n_ports;
+	sw->ports = calloc(conf->n_ports ? conf->n_ports : 1, sizeof(*sw->ports));
+	sw->n_profiles = conf->n_profiles;
+	sw->profiles = calloc(conf->n_profiles ? conf->n_profiles : 1, sizeof(*sw->profiles));
+	sw->max_veths = conf->max_veths;
+	sw->veths = calloc(conf->max_veths, sizeof(*sw->veths));
+	sw->free_next = calloc(conf->max_veths, sizeof(*sw->free_next));
+	if (!sw->conf.ports || !sw->conf.profiles || !sw->conf.veths || !sw->ports ||
+		!sw->profiles || !sw->veths || !sw->free_next ||
+		sw_htab_init(&sw->by_id, conf->max_veths) ||
+		sw_htab_init(&sw->by_bind, conf->max_veths) ||
+		sw_fdb_init(&sw->fdb, conf->fdb_max, conf->fdb_aging_s)) {
+		snprintf(err, errlen, "out of memory for %u vEths / %u FDB entries",
+			conf->max_veths, conf->fdb_max);
+		sw_destroy(sw);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < conf->max_veths; i++)
+		sw->free_next[i] = i + 1 < conf->max_veths ? (int32_t)(i + 1) : -1;
+	sw->free_head = 0;
+	sw->next_auto_id = SW_AUTO_ID_BASE;
+	for (unsigned v = 0; v < 4096; v++)
+		sw->vlan_head[v] = -1;
+	for (unsigned i = 0; i < sw->n_ports; i++) {
+		const struct sw_conf_port *cp = &conf->ports[i];
+		struct sw_port *p = &sw->ports[i];
+
+		p->idx = i;
+		snprintf(p->name, sizeof(p->name), "%s", cp->name);
+		snprintf(p->ifname, sizeof(p->ifname), "%s", cp->ifname);
+		p->role = cp->role;
+		p->mode = cp->mode;
+		p->admin_up = cp->admin_up;
+		p->auto_create = cp->auto_create;
+		p->reflective_relay = cp->reflective_relay;
+		p->max_veths = cp->max_veths;
+		memcpy(p->vlans, cp->vlans, sizeof(p->vlans));
+	}
+	for (size_t i = 0; i < sw->n_profiles; i++) {
+		const struct sw_conf_profile *cp = &conf->profiles[i];
+		struct sw_profile *p = &sw->profiles[i];
+
+		snprintf(p->name, sizeof(p->name), "%s", cp->name);
+		p->type_id = cp->type_id;
+		p->type_version = cp->type_version;
+		p->vlan = cp->vlan;
+		p->has_vlan = cp->has_vlan;
+	}
+	sw->default_profile =
+		conf->default_profile[0] ? profile_index(sw, conf->default_profile) : -1;
+	for (size_t i = 0; i < conf->n_veths; i++) {
+		if (sw_veth_add(sw, &conf->veths[i], SW_ORIGIN_CONFIG, 0, err, errlen)) {
+			sw_destroy(sw);
+			return NULL;
+		}
+	}
+	return sw;
+}
+
+void
+sw_destroy(struct sw *sw)
+{
+	if (!sw)
+		return;
+	for (unsigned i = 0; sw->ports && i < sw->n_ports; i++)
+		if (sw->ports[i].ops && sw->ports[i].ops->close)
+			sw->ports[i].ops->close(&sw->ports[i]);
+	sw_htab_free(&sw->by_id);
+	sw_htab_free(&sw->by_bind);
+	sw_fdb_free(&sw->fdb);
+	free(sw->veths);
+	free(sw->free_next);
+	free(sw->ports);
+	free(sw->profiles);
+	sw_conf_free(&sw->conf);
+	free(sw);
+}
+
+void
+sw_port_attach(struct sw *sw, unsigned port, const struct sw_port_ops *ops, void *be)
+{
+	sw->ports[port].ops = ops;
+	sw->ports[port].be = be;
+}
+
+unsigned
+sw_n_ports(const struct sw *sw)
+{
+	return sw->n_ports;
+}
+
+struct sw_port *
+sw_port(struct sw *sw, unsigned idx)
+{
+	return idx < sw->n_ports ? &sw->ports[idx] : NULL;
+}
+
+struct sw_port *
+sw_port_by_name(struct sw *sw, const char *name)
+{
+	for (unsigned i = 0; i < sw->n_ports; i++)
+		if (!strcmp(sw->ports[i].name, name))
+			return &sw->ports[i];
+	return NULL;
+}
+
+static uint64_t
+bind_k1(const struct sw_veth *v)
+{
+	return v->kind == SW_BIND_MAC ? SW_MACBIND_K1(v->mac, v->vlan)
+				      : SW_BIND_K1(v->kind, v->key);
+}
+
+static void
+vlan_link(struct sw *sw, int32_t slot)
+{
+	struct sw_veth *v = &sw->veths[slot];
+
+	v->vlan_prev = -1;
+	v->vlan_next = sw->vlan_head[v->vlan];
+	if (v->vlan_next >= 0)
+		sw->veths[v->vlan_next].vlan_prev = slot;
+	sw->vlan_head[v->vlan] = slot;
+}
+
+static void
+vlan_unlink(struct sw *sw, int32_t slot)
+{
+	struct sw_veth *v = &sw->veths[slot];
+
+	if (v->vlan_prev >= 0)
+		sw->veths[v->vlan_prev].vlan_next = v->vlan_next;
+	else
+		sw->vlan_head[v->vlan] = v->vlan_next;
+	if (v->vlan_next >= 0)
+		sw->veths[v->vlan_next].vlan_prev = v->vlan_prev;
+}
+
+int
+sw_veth_add(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin origin, uint64_t now,
+	char *err, size_t errlen)
+{
+	struct sw_port *p = sw_port_by_name(sw, cv->port);
+	struct sw_veth tmp = { 0 };
+	int32_t slot;
+
+	if (!p || p->role != SW_ROLE_HOST) {
+		snprintf(err, errlen, "vEth %u: no host port named '%s'", cv->id, cv->port);
+		return -1;
+	}
+	if (sw_htab_find(&sw->by_id, cv->id, 0)) {
+		snprintf(err, errlen, "vEth %u already exists", cv->id);
+		return -1;
+	}
+	if ((p->mode == SW_MODE_VNTAG && cv->kind != SW_BIND_VIF) ||
+		(p->mode == SW_MODE_ETAG && cv->kind != SW_BIND_ECID) ||
+		(p->mode == SW_MODE_VEPA && cv->kind != SW_BIND_MAC)) {
+		snprintf(err, errlen, "vEth %u: port '%s' is a %s port", cv->id, p->name,
+			sw_mode_name(p->mode));
+		return -1;
+	}
+	tmp.id = cv->id;
+	tmp.port = (uint16_t)p->idx;
+	tmp.kind = (uint8_t)cv->kind;
+	tmp.origin = (uint8_t)origin;
+	tmp.key = cv->key;
+	memcpy(tmp.mac, cv->mac, sizeof(tmp.mac));
+	tmp.profile = cv->profile[0] ? profile_index(sw, cv->profile) : -1;
+	if (cv->profile[0] && tmp.profile < 0) {
+		snprintf(err, errlen, "vEth %u: no profile named '%s'", cv->id, cv->profile);
+		return -1;
+	}
+	if (cv->has_vlan)
+		tmp.vlan = cv->vlan;
+	else if (tmp.profile >= 0 && sw->profiles[tmp.profile].has_vlan)
+		tmp.vlan = sw->profiles[tmp.profile].vlan;
+	if (sw_htab_find(&sw->by_bind, bind_k1(&tmp), p->idx)) {
+		snprintf(err, errlen, "vEth %u: its binding on port '%s' is already taken",
+			cv->id, p->name);
+		return -1;
+	}
+	if (p->n_veths >= p->max_veths) {
+		snprintf(err, errlen, "vEth %u: port '%s' is at max_veths = %u", cv->id,
+			p->name, p->max_veths);
+		return -1;
+	}
+	if (sw->free_head < 0) {
+		snprintf(err, errlen, "vEth %u: the switch is at max_veths = %u", cv->id,
+			sw->max_veths);
+		return -1;
+	}
+	slot = sw->free_head;
+	sw->free_head = sw->free_next[slot];
+	tmp.used = true;
+	tmp.created_us = now;
+	sw->veths[slot] = tmp;
+	/* Both tables are sized for max_veths, so these inserts cannot fail. */
+	sw_htab_insert(&sw->by_id, tmp.id, 0, slot, 0);
+	sw_htab_insert(&sw->by_bind, bind_k1(&tmp), p->idx, slot, 0);
+	vlan_link(sw, slot);
+	if ((size_t)slot + 1 > sw->slots_hwm)
+		sw->slots_hwm = (size_t)slot + 1;
+	p->n_veths++;
+	sw->n_veths++;
+	return 0;
+}
+
+int
+sw_veth_del(struct sw *sw, uint32_t id)
+{
+	struct sw_htab_ent *e = sw_htab_find(&sw->by_id, id, 0);
+	struct sw_veth *v;
+	int32_t slot;
+
+	if (!e)
+		return -1;
+	slot = e->val;
+	v = &sw->veths[slot];
+	sw_htab_remove(&sw->by_id, e);
+	e = sw_htab_find(&sw->by_bind, bind_k1(v), v->port);
+	if (e)
+		sw_htab_remove(&sw->by_bind, e);
+	vlan_unlink(sw, slot);
+	sw_fdb_flush_dst(&sw->fdb, slot);
+	sw->ports[v->port].n_veths--;
+	sw->n_veths--;
+	memset(v, 0, sizeof(*v));
+	sw->free_next[slot] = sw->free_head;
+	sw->free_head = slot;
+	return 0;
+}
+
+const struct sw_veth *
+sw_veth_by_id(const struct sw *sw, uint32_t id)
+{
+	const struct sw_htab_ent *e = sw_htab_find(&sw->by_id, id, 0);
+
+	return e ? &sw->veths[e->val] : NULL;
+}
+
+size_t
+sw_veth_slots(const struct sw *sw)
+{
+	return sw->slots_hwm;
+}
+
+const struct sw_veth *
+sw_veth_slot(const struct sw *sw, size_t slot)
+{
+	return slot < sw->slots_hwm && sw->veths[slot].used ? &sw->veths[slot] : NULL;
+}
+
+const struct sw_profile *
+sw_profile_at(const struct sw *sw, int idx)
+{
+	return idx >= 0 && (size_t)idx < sw->n_profiles ? &sw->profiles[idx] : NULL;
+}
+
+size_t
+sw_n_profiles(const struct sw *sw)
+{
+	return sw->n_profiles;
+}
+
+uint64_t
+sw_run_timers(struct sw *sw, uint64_t now)
+{
+	/* Sweep aged FDB entries a few times per ageing period; lookups
+	 * already ignore expired ones, the sweep only frees their slots. */
+	uint64_t period = sw->fdb.aging_us / 4;
+
+	if (period < 1000000)
+		period = 1000000;
+	if (now >= sw->fdb.next_sweep_us) {
+		sw_fdb_sweep(&sw->fdb, now);
+		sw->fdb.next_sweep_us = now + period;
+	}
+	return sw->fdb.next_sweep_us;
+}
+
+void
+sw_flush(struct sw *sw, uint64_t now)
+{
+	for (unsigned i = 0; i < sw->n_ports; i++)
+		if (sw->ports[i].ops && sw->ports[i].ops->flush)
+			sw->ports[i].ops->flush(&sw->ports[i], now);
+}
+
+void
+sw_totals(const struct sw *sw, struct sw_counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (unsigned i = 0; i < sw->n_ports; i++) {
+		const struct sw_counters *c = &sw->ports[i].ctr;
+
+		out->rx_frames += c->rx_frames;
+		out->rx_bytes += c->rx_bytes;
+		out->tx_frames += c->tx_frames;
+		out->tx_bytes += c->tx_bytes;
+		for (int d = 0; d < SW_DROP_MAX; d++)
+			out->drops[d] += c->drops[d];
+	}
+}
+
+void
+sw_set_ctl_rx(struct sw *sw, sw_ctl_rx_fn fn, void *aux)
+{
+	sw->ctl_rx = fn;
+	sw->ctl_aux = aux;
+}
+
+const struct sw_fdb *
+sw_get_fdb(const struct sw *sw)
+{
+	return &sw->fdb;
+}
+
+const struct sw_conf *
+sw_get_conf(const struct sw *sw)
+{
+	return &sw->conf;
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * sw.h - the switch model and its datapath entry point.
+ *
+ * A struct sw holds ports, profiles, vEths and the FDB, all in arrays sized
+ * at start-up from configured limits, so that the per-frame path never
+ * allocates.  One vEth type serves every front end: its binding is
+ * {port, kind, key} with kind VIF (VN-Tag svif/dvif), ECID (802.1BR) or MAC
+ * (+VLAN, VEPA).  Everything runs on one thread; there are no globals, so
+ * several switches can live in one process (the tests do that).
+ *
+ * Time is in microseconds on the switch clock: the wall clock live, capture
+ * time in replay.  Nothing here reads a clock.
+ */
+#ifndef SWITCHD_SW_H
+#define SWITCHD_SW_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/codec.h"
+#include "switchd/swconf.h"
+
+struct sw;
+struct sw_port;
+struct sw_trace;
+
+/* Why a frame was dropped.  Every drop in the pipeline bumps exactly one of
+ * these on the ingress port and, once the vEth is known, on the vEth. */
+enum sw_drop {
+	SW_DROP_MALFORMED,   /* does not parse */
+	SW_DROP_MISSING_TAG, /* host port frame without its VN-Tag/E-Tag; untagged on an uplink */
+	SW_DROP_WRONG_DIRECTION,  /* VN-Tag d=1 / E-Tag GRP!=0 from a host */
+	SW_DROP_UNKNOWN_VETH,     /* no vEth for this vif / E-CID / MAC+VLAN */
+	SW_DROP_VLAN_NOT_ALLOWED, /* inner tag not the vEth's VLAN, uplink VLAN not carried */
+	SW_DROP_SPOOFED_SOURCE,   /* group source MAC, or a MAC bound to another vEth */
+	SW_DROP_SELF_REFLECTION,  /* VEPA unicast addressed to its own sender */
+	SW_DROP_LIMIT,            /* auto-create refused: max_veths / switch limit */
+	SW_DROP_PORT_DOWN,        /* ingress port administratively down */
+	SW_DROP_RESERVED_DA,      /* 01-80-C2-00-00-0x not handled by a control protocol */
+	SW_DROP_SAME_VETH,        /* destination is the source vEth itself */
+	SW_DROP_NO_ROUTE, /* reflective relay off: the only way out is the ingress port */
+	SW_DROP_TX_FULL,  /* the egress port could not take the frame */
+	SW_DROP_MAX
+};
+
+const char *sw_drop_name(enum sw_drop d);
+
+struct sw_counters {
+	uint64_t rx_frames, rx_bytes;
+	uint64_t tx_frames, tx_bytes;
+	uint64_t drops[SW_DROP_MAX];
+};
+
+/* Port back-end: a table of functions (AF_PACKET, pcap replay, test dummy).
+ * The pipeline writes each egress frame straight into the back-end's buffer:
+ * tx_buf() returns room for up to 'len' bytes (NULL if none: the frame is
+ * counted as SW_DROP_TX_FULL), tx_commit() hands over the bytes written. */
+struct sw_port_ops {
+	const char *name;
+	uint8_t *(*tx_buf)(struct sw_port *p, size_t len);
+	void (*tx_commit)(struct sw_port *p, size_t len, uint64_t now);
+	void (*flush)(struct sw_port *p, uint64_t now); /* may be NULL */
+	void (*close)(struct sw_port *p);               /* may be NULL */
+};
+
+struct sw_port {
+	unsigned idx;
+	char name[SW_NAME_MAX];
+	char ifname[SW_NAME_MAX];
+	enum sw_role role;
+	enum sw_mode mode;
+	bool admin_up;
+	bool auto_create;
+	bool reflective_relay;
+	uint32_t max_veths;
+	uint32_t n_veths;
+	uint8_t vlans[4096 / 8]; /* uplink: VLANs carried (bit set) */
+	struct sw_counters ctr;
+	const struct sw_port_ops *ops;
+	void *be; /* back-end state, owned by the back-end */
+};
+
+enum sw_origin { SW_ORIGIN_CONFIG, SW_ORIGIN_AUTO, SW_ORIGIN_VDP };
+
+struct sw_veth {
+	bool used;
+	uint32_t id;
+	uint16_t port;
+	uint8_t kind;             /* enum sw_bind */
+	uint8_t origin;           /* enum sw_origin */
+	uint32_t key;             /* vif or E-CID (VIF/ECID kinds) */
+	uint8_t mac[VN_ETH_ALEN]; /* MAC kind: the bound MAC */
+	uint16_t vlan;            /* access VLAN, 0..4094 (0: untagged) */
+	int32_t profile;          /* index in sw->profiles, -1 for none */
+	uint64_t created_us, last_rx_us, last_tx_us;
+	struct sw_counters ctr;
+	/* Flood list of its VLAN: slots, -1 terminated. */
+	int32_t vlan_next, vlan_prev;
+};
+
+struct sw_profile {
+	char name[SW_NAME_MAX];
+	uint32_t type_id;
+	uint8_t type_version;
+	uint16_t vlan;
+	bool has_vlan;
+};
+
+/* Create a switch from a validated configuration; ports get no back-end
+ * (sw_port_attach sets it).  Returns NULL with a message on failure. */
+struct sw *sw_create(const struct sw_conf *conf, char *err, size_t errlen);
+void sw_destroy(struct sw *sw);
+
+void sw_port_attach(struct sw *sw, unsigned port, const struct sw_port_ops *ops, void *be);
+unsigned sw_n_ports(const struct sw *sw);
+struct sw_port *sw_port(struct sw *sw, unsigned idx);
+struct sw_port *sw_port_by_name(struct sw *sw, const char *name);
+
+/* vEths: add (validated like the configuration), delete, look up. */
+int sw_veth_add(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin origin,
+	uint64_t now, char *err, size_t errlen);
+int sw_veth_del(struct sw *sw, uint32_t id);
+const struct sw_veth *sw_veth_by_id(const struct sw *sw, uint32_t id);
+/* Iterate: slots 0..sw_veth_slots()-1, skipping !used. */
+size_t sw_veth_slots(const struct sw *sw);
+const struct sw_veth *sw_veth_slot(const struct sw *sw, size_t slot);
+const struct sw_profile *sw_profile_at(const struct sw *sw, int idx);
+size_t sw_n_profiles(const struct sw *sw);
+
+/*
+ * The datapath: one received frame on a port at time 'now'.  The frame is
+ * read, never modified or kept.  Egress frames go out through the ports'
+ * back-ends before this returns.  With 'trace' non-NULL every decision is
+ * recorded there and nothing is sent (vnctl trace).
+ */
+void sw_input(struct sw *sw, unsigned port, const uint8_t *frame, size_t len, uint64_t now,
+	struct sw_trace *trace);
+
+/* Control frames (destination 01-80-C2-00-00-0x) are offered to this
+ * callback first; it returns true when it consumed the frame. */
+typedef bool (*sw_ctl_rx_fn)(void *aux, struct sw *sw, unsigned port, const uint8_t *frame,
+	size_t len, uint64_t now);
+void sw_set_ctl_rx(struct sw *sw, sw_ctl_rx_fn fn, void *aux);
+
+/* Run timers due at 'now' (FDB aging, ...); returns the next deadline or
+ * UINT64_MAX. */
+uint64_t sw_run_timers(struct sw *sw, uint64_t now);
+
+/* Flush every port's transmit batch. */
+void sw_flush(struct sw *sw, uint64_t now);
+
+/* Totals over all ports. */
+void sw_totals(const struct sw *sw, struct sw_counters *out);
+
+/* The FDB, for state dumps. */
+struct sw_fdb;
+const struct sw_fdb *sw_get_fdb(const struct sw *sw);
+const struct sw_conf *sw_get_conf(const struct sw *sw);
+
+#endif /* SWITCHD_SW_H */

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * sw_internal.h - struct sw itself, shared by the model (sw.c), the
+ * pipeline (pipeline.c) and the state dump (state.c).  Nothing outside
+ * switchd/ includes it.
+ */
+#ifndef SWITCHD_SW_INTERNAL_H
+#define SWITCHD_SW_INTERNAL_H 1
+
+#include "switchd/htab.h"
+#include "switchd/sw.h"
+
+/* FDB destinations: >= 0 a vEth slot, < 0 an uplink port -(idx + 1). */
+#define SW_DST_PORT(idx)   (-(int32_t)(idx)-1)
+#define SW_DST_IS_PORT(d)  ((d) < 0)
+#define SW_DST_PORT_IDX(d) ((unsigned)(-(d)-1))
+
+/* vEth binding keys (sw_htab k1/k2): k2 = port index. */
+#define SW_BIND_K1(kind, key) ((uint64_t)(kind) << 60 | (uint64_t)(key))
+static inline uint64_t
+sw_mac_u64(const uint8_t *m)
+{
+	return (uint64_t)m[0] << 40 | (uint64_t)m[1] << 32 | (uint64_t)m[2] << 24 |
+		(uint64_t)m[3] << 16 | (uint64_t)m[4] << 8 | m[5];
+}
+#define SW_MACBIND_K1(mac, vlan)                                                               \
+	((uint64_t)SW_BIND_MAC << 60 | (uint64_t)(vlan) << 48 | sw_mac_u64(mac))
+#define SW_FDB_K1(vlan, mac) ((uint64_t)(vlan) << 48 | sw_mac_u64(mac))
+
+#define SW_AUTO_ID_BASE 0x01000000u
+
+struct sw_fdb {
+	struct sw_htab t; /* k1 = SW_FDB_K1, k2 = 0, val = destination, aux = last seen (us) */
+	uint64_t aging_us;
+	uint64_t next_sweep_us;
+	uint64_t learned, moved, full; /* statistics */
+};
+
+struct sw {
+	struct sw_conf conf; /* owned copy (arrays are the caller's until sw_destroy) */
+	unsigned n_ports;
+	struct sw_port *ports;
+	size_t n_profiles;
+	struct sw_profile *profiles;
+	int32_t default_profile;
+
+	/* vEths: slots with a free list; two indexes. */
+	uint32_t max_veths;
+	uint32_t n_veths;
+	struct sw_veth *veths;
+	int32_t *free_next; /* free list through slots */
+	int32_t free_head;
+	size_t slots_hwm;       /* slots ever used: iteration bound */
+	struct sw_htab by_id;   /* k1 = id */
+	struct sw_htab by_bind; /* k1 = SW_BIND_K1 / SW_MACBIND_K1, k2 = port */
+	/* Flood lists: per VLAN, head slot of the vEths in it (-1: none). */
+	int32_t vlan_head[4096];
+
+	struct sw_fdb fdb;
+
+	/* Auto-created vEths get ids from here up (configured ids are usually
+	 * small; collisions are skipped). */
+	uint32_t next_auto_id;
+
+	/* Control frames (reserved group DAs) go here first. */
+	sw_ctl_rx_fn ctl_rx;
+	void *ctl_aux;
+
+	/* Scratch buffer for one inner frame being rebuilt (no allocation per
+	 * frame): headroom for the largest tag stack, then a jumbo frame. */
+	uint8_t scratch[16384];
+};
+
+int sw_fdb_init(struct sw_fdb *f, uint32_t max, uint32_t aging_s);
+void sw_fdb_free(struct sw_fdb *f);
+/* Learn (vlan, mac) -> dst at 'now'. */
+void sw_fdb_learn(
+	struct sw_fdb *f, uint16_t vlan, const uint8_t *mac, int32_t dst, uint64_t now);
+/* Destination of (vlan, mac), or SW_HTAB_EMPTY if unknown or aged out. */
+int32_t sw_fdb_lookup(struct sw_fdb *f, uint16_t vlan, const uint8_t *mac, uint64_t now);
+/* Forget every entry pointing at dst (a vEth deleted, a port gone). */
+void sw_fdb_flush_dst(struct sw_fdb *f, int32_t dst);
+/* Remove aged entries; returns the number removed. */
+size_t sw_fdb_sweep(struct sw_fdb *f, uint64_t now);
+
+#endif /* SWITCHD_SW_INTERNAL_H */

@@ -1,0 +1,714 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <config.h>
+
+#include "switchd/swconf.h"
+
+#include <libconfig.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vntag/etag.h"
+#include "vntag/eth.h"
+
+/* Parsing context: where errors go. */
+struct ctx {
+	const char *file;
+	char *err;
+	size_t errlen;
+};
+
+static int __attribute__((format(printf, 4, 5)))
+fail(struct ctx *c, const config_setting_t *s, const char *path, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (s && config_setting_source_line(s))
+		snprintf(c->err, c->errlen, "%s:%u: %s: %s", c->file,
+			config_setting_source_line(s), path, msg);
+	else
+		snprintf(c->err, c->errlen, "%s: %s: %s", c->file, path, msg);
+	return -1;
+}
+
+/* Refuse settings this version does not know: a typo must not pass as a
+ * default silently. */
+static int
+check_keys(
+	struct ctx *c, const config_setting_t *g, const char *path, const char *const *allowed)
+{
+	for (int i = 0; i < config_setting_length(g); i++) {
+		const config_setting_t *e = config_setting_get_elem(g, (unsigned)i);
+		const char *name = config_setting_name(e);
+		bool ok = false;
+
+		for (const char *const *a = allowed; *a; a++)
+			if (name && !strcmp(name, *a))
+				ok = true;
+		if (!ok) {
+			char p[128];
+
+			snprintf(p, sizeof(p), "%s.%s", path, name ? name : "?");
+			return fail(c, e, p, "unknown setting");
+		}
+	}
+	return 0;
+}
+
+/* Typed getters: 0 = absent (value untouched), 1 = present, -1 = error. */
+static int
+get_int(struct ctx *c, const config_setting_t *g, const char *path, const char *key,
+	long long lo, long long hi, long long *out)
+{
+	const config_setting_t *s = config_setting_get_member(g, key);
+	char p[128];
+	long long v;
+
+	if (!s)
+		return 0;
+	snprintf(p, sizeof(p), "%s.%s", path, key);
+	if (config_setting_type(s) == CONFIG_TYPE_INT)
+		v = config_setting_get_int(s);
+	else if (config_setting_type(s) == CONFIG_TYPE_INT64)
+		v = config_setting_get_int64(s);
+	else
+		return fail(c, s, p, "expected an integer");
+	if (v < lo || v > hi)
+		return fail(c, s, p, "%lld is out of range %lld..%lld", v, lo, hi);
+	*out = v;
+	return 1;
+}
+
+static int
+get_bool(struct ctx *c, const config_setting_t *g, const char *path, const char *key, bool *out)
+{
+	const config_setting_t *s = config_setting_get_member(g, key);
+	char p[128];
+
+	if (!s)
+		return 0;
+	snprintf(p, sizeof(p), "%s.%s", path, key);
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+		return fail(c, s, p, "expected true or false");
+	*out = config_setting_get_bool(s) != 0;
+	return 1;
+}
+
+static int
+get_str(struct ctx *c, const config_setting_t *g, const char *path, const char *key,
+	const char **out)
+{
+	const config_setting_t *s = config_setting_get_member(g, key);
+	char p[128];
+
+	if (!s)
+		return 0;
+	snprintf(p, sizeof(p), "%s.%s", path, key);
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return fail(c, s, p, "expected a string");
+	*out = config_setting_get_string(s);
+	return 1;
+}
+
+/* A name: 1..31 characters of [A-Za-z0-9_.:-]. */
+static int
+get_name(struct ctx *c, const config_setting_t *g, const char *path, const char *key,
+	bool required, char out[SW_NAME_MAX])
+{
+	const char *v = NULL;
+	int rc = get_str(c, g, path, key, &v);
+	char p[128];
+
+	snprintf(p, sizeof(p), "%s.%s", path, key);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		if (required)
+			return fail(c, g, p, "missing");
+		out[0] = '\0';
+		return 0;
+	}
+	if (!*v || strlen(v) >= SW_NAME_MAX)
+		return fail(c, config_setting_get_member(g, key), p, "must be 1..%d characters",
+			SW_NAME_MAX - 1);
+	for (const char *q = v; *q; q++)
+		if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+			    (*q >= '0' && *q <= '9') || *q == '_' || *q == '-' || *q == '.' ||
+			    *q == ':'))
+			return fail(c, config_setting_get_member(g, key), p,
+				"'%s' has a character other than letters, digits and _ - . :",
+				v);
+	snprintf(out, SW_NAME_MAX, "%s", v);
+	return 1;
+}
+
+static int
+get_mac(struct ctx *c, const config_setting_t *g, const char *path, const char *key,
+	bool unicast, uint8_t mac[6])
+{
+	const char *v = NULL;
+	int rc = get_str(c, g, path, key, &v);
+	char p[128];
+
+	if (rc <= 0)
+		return rc;
+	snprintf(p, sizeof(p), "%s.%s", path, key);
+	if (!vn_eth_parse_mac(v, mac))
+		return fail(c, config_setting_get_member(g, key), p,
+			"'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)", v);
+	if (unicast && (mac[0] & 1))
+		return fail(c, config_setting_get_member(g, key), p,
+			"%s is a group address; a unicast MAC is needed", v);
+	if (unicast && !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]))
+		return fail(c, config_setting_get_member(g, key), p,
+			"the all-zero MAC is not valid");
+	return 1;
+}
+
+static int
+parse_switch(struct ctx *c, const config_t *cfg, struct sw_conf *conf)
+{
+	static const char *const keys[] = { "name", "mac", "max_veths", "fdb_max", "fdb_aging",
+		"default_profile", NULL };
+	const config_setting_t *g = config_lookup(cfg, "switch");
+	long long v;
+	int rc;
+
+	conf->max_veths = SW_DEF_MAX_VETHS;
+	conf->fdb_max = SW_DEF_FDB_MAX;
+	conf->fdb_aging_s = SW_DEF_FDB_AGING_S;
+	if (!g)
+		return fail(c, NULL, "switch",
+			"missing (switch = { name = \"...\"; mac = \"...\"; };)");
+	if (!config_setting_is_group(g))
+		return fail(c, g, "switch", "expected a group { ... }");
+	if (check_keys(c, g, "switch", keys) ||
+		get_name(c, g, "switch", "name", true, conf->name) < 0)
+		return -1;
+	rc = get_mac(c, g, "switch", "mac", true, conf->mac);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return fail(c, g, "switch.mac", "missing");
+	if ((rc = get_int(c, g, "switch", "max_veths", 1, SW_CEIL_MAX_VETHS, &v)) < 0)
+		return -1;
+	if (rc)
+		conf->max_veths = (uint32_t)v;
+	if ((rc = get_int(c, g, "switch", "fdb_max", 16, SW_CEIL_FDB_MAX, &v)) < 0)
+		return -1;
+	if (rc)
+		conf->fdb_max = (uint32_t)v;
+	/* 802.1Q 8.8.3: ageing time 10..1 000 000 s. */
+	if ((rc = get_int(c, g, "switch", "fdb_aging", 10, 1000000, &v)) < 0)
+		return -1;
+	if (rc)
+		conf->fdb_aging_s = (uint32_t)v;
+	return get_name(c, g, "switch", "default_profile", false, conf->default_profile) < 0
+		? -1
+		: 0;
+}
+
+static int
+parse_vlan_list(struct ctx *c, const config_setting_t *s, const char *path, uint8_t *bits)
+{
+	if (!config_setting_is_array(s) && !config_setting_is_list(s))
+		return fail(c, s, path, "expected a list of VLAN IDs [10, 20]");
+	for (int i = 0; i < config_setting_length(s); i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		int vid;
+
+		if (config_setting_type(e) != CONFIG_TYPE_INT)
+			return fail(c, e, path, "VLAN IDs must be integers");
+		vid = config_setting_get_int(e);
+		/* 802.1Q 9.6 Table 9-2: 0 (priority tag) and 4095 are reserved. */
+		if (vid < 1 || vid > 4094)
+			return fail(c, e, path, "VLAN %d is out of range 1..4094", vid);
+		if (sw_vlan_test(bits, (unsigned)vid))
+			return fail(c, e, path, "VLAN %d listed twice", vid);
+		sw_vlan_set(bits, (unsigned)vid);
+	}
+	return 0;
+}
+
+static int
+parse_port(struct ctx *c, const config_setting_t *g, const char *path, struct sw_conf_port *p)
+{
+	static const char *const keys[] = { "name", "role", "mode", "interface", "vlans",
+		"untagged", "max_veths", "auto_create", "reflective_relay", "admin", NULL };
+	const char *role = NULL, *mode = NULL, *ifname = NULL, *admin = NULL;
+	const config_setting_t *s;
+	bool untagged = false;
+	long long v;
+	int rc;
+
+	p->line = config_setting_source_line(g);
+	p->admin_up = true;
+	p->max_veths = SW_DEF_PORT_VETHS;
+	if (!config_setting_is_group(g))
+		return fail(c, g, path, "expected a group { name = ...; role = ...; }");
+	if (check_keys(c, g, path, keys) || get_name(c, g, path, "name", true, p->name) < 0)
+		return -1;
+	if (get_str(c, g, path, "role", &role) < 0)
+		return -1;
+	if (!role)
+		return fail(c, g, path, "role is missing (\"uplink\" or \"host\")");
+	if (!strcmp(role, "uplink"))
+		p->role = SW_ROLE_UPLINK;
+	else if (!strcmp(role, "host"))
+		p->role = SW_ROLE_HOST;
+	else
+		return fail(c, config_setting_get_member(g, "role"), path,
+			"role '%s' is not \"uplink\" or \"host\"", role);
+	if (get_str(c, g, path, "mode", &mode) < 0)
+		return -1;
+	if (p->role == SW_ROLE_UPLINK) {
+		if (mode)
+			return fail(c, config_setting_get_member(g, "mode"), path,
+				"an uplink has no mode (it is an 802.1Q trunk)");
+		p->mode = SW_MODE_NONE;
+		s = config_setting_get_member(g, "vlans");
+		if (s) {
+			char vp[128];
+
+			snprintf(vp, sizeof(vp), "%s.vlans", path);
+			if (parse_vlan_list(c, s, vp, p->vlans))
+				return -1;
+		}
+		if (get_bool(c, g, path, "untagged", &untagged) < 0)
+			return -1;
+		if (untagged)
+			sw_vlan_set(p->vlans, 0); /* VLAN 0 = the untagged domain */
+		for (const char *const *k = (const char *const[]) { "max_veths", "auto_create",
+			     "reflective_relay", NULL };
+			*k; k++)
+			if ((s = config_setting_get_member(g, *k)))
+				return fail(c, s, path, "'%s' applies to host ports only", *k);
+	} else {
+		if (!mode)
+			return fail(c, g, path,
+				"mode is missing (\"vntag\", \"etag\" or \"vepa\")");
+		if (!strcmp(mode, "vntag"))
+			p->mode = SW_MODE_VNTAG;
+		else if (!strcmp(mode, "etag"))
+			p->mode = SW_MODE_ETAG;
+		else if (!strcmp(mode, "vepa"))
+			p->mode = SW_MODE_VEPA;
+		else
+			return fail(c, config_setting_get_member(g, "mode"), path,
+				"mode '%s' is not \"vntag\", \"etag\" or \"vepa\"", mode);
+		if ((s = config_setting_get_member(g, "vlans")) ||
+			(s = config_setting_get_member(g, "untagged")))
+			return fail(c, s, path,
+				"'%s' applies to uplinks only (a vEth's VLAN comes from the vEth "
+				"or its profile)",
+				config_setting_name(s));
+		if ((rc = get_int(c, g, path, "max_veths", 0, SW_CEIL_MAX_VETHS, &v)) < 0)
+			return -1;
+		if (rc)
+			p->max_veths = (uint32_t)v;
+		if (get_bool(c, g, path, "auto_create", &p->auto_create) < 0 ||
+			get_bool(c, g, path, "reflective_relay", &p->reflective_relay) < 0)
+			return -1;
+		if (p->reflective_relay && p->mode != SW_MODE_VEPA)
+			return fail(c, config_setting_get_member(g, "reflective_relay"), path,
+				"reflective_relay applies to vepa ports (VN-Tag and E-Tag ports "
+				"always return frames with source pruning)");
+	}
+	if (get_str(c, g, path, "interface", &ifname) < 0)
+		return -1;
+	if (ifname) {
+		if (!*ifname || strlen(ifname) > 15)
+			return fail(c, config_setting_get_member(g, "interface"), path,
+				"interface name must be 1..15 characters");
+		snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
+	}
+	if (get_str(c, g, path, "admin", &admin) < 0)
+		return -1;
+	if (admin) {
+		if (!strcmp(admin, "up"))
+			p->admin_up = true;
+		else if (!strcmp(admin, "down"))
+			p->admin_up = false;
+		else
+			return fail(c, config_setting_get_member(g, "admin"), path,
+				"admin '%s' is not \"up\" or \"down\"", admin);
+	}
+	return 0;
+}
+
+static int
+parse_profile(
+	struct ctx *c, const config_setting_t *g, const char *path, struct sw_conf_profile *p)
+{
+	static const char *const keys[] = { "name", "type_id", "type_version", "vlan", NULL };
+	long long v;
+	int rc;
+
+	p->line = config_setting_source_line(g);
+	if (!config_setting_is_group(g))
+		return fail(c, g, path, "expected a group { name = ...; }");
+	if (check_keys(c, g, path, keys) || get_name(c, g, path, "name", true, p->name) < 0)
+		return -1;
+	/* VSI type id is 24 bits, its version 8 (802.1Qbg-2012 41.2.4/41.2.5). */
+	if ((rc = get_int(c, g, path, "type_id", 0, 0xFFFFFF, &v)) < 0)
+		return -1;
+	if (rc)
+		p->type_id = (uint32_t)v;
+	if ((rc = get_int(c, g, path, "type_version", 0, 255, &v)) < 0)
+		return -1;
+	if (rc)
+		p->type_version = (uint8_t)v;
+	if ((rc = get_int(c, g, path, "vlan", 0, 4094, &v)) < 0)
+		return -1;
+	if (rc) {
+		p->has_vlan = true;
+		p->vlan = (uint16_t)v;
+	}
+	return 0;
+}
+
+static int
+parse_veth(struct ctx *c, const config_setting_t *g, const char *path, struct sw_conf_veth *e)
+{
+	static const char *const keys[] = { "id", "port", "vif", "ecid", "mac", "vlan",
+		"profile", NULL };
+	long long v;
+	int rc, nkeys = 0;
+
+	e->line = config_setting_source_line(g);
+	if (!config_setting_is_group(g))
+		return fail(c, g, path, "expected a group { id = ...; port = ...; }");
+	if (check_keys(c, g, path, keys))
+		return -1;
+	if ((rc = get_int(c, g, path, "id", 1, 0x7FFFFFFF, &v)) < 0)
+		return -1;
+	if (!rc)
+		return fail(c, g, path, "id is missing");
+	e->id = (uint32_t)v;
+	if (get_name(c, g, path, "port", true, e->port) < 0 ||
+		get_name(c, g, path, "profile", false, e->profile) < 0)
+		return -1;
+	/* VN-Tag svif is 12 bits: a vif the host can send from is 0..4095. */
+	if ((rc = get_int(c, g, path, "vif", 0, 4095, &v)) < 0)
+		return -1;
+	if (rc) {
+		e->kind = SW_BIND_VIF;
+		e->key = (uint32_t)v;
+		nkeys++;
+	}
+	/* E-CID is 20 bits; 0 names no extended port (802.1BR 7.7). */
+	if ((rc = get_int(c, g, path, "ecid", 1, ETAG_ECID_MAX, &v)) < 0)
+		return -1;
+	if (rc) {
+		e->kind = SW_BIND_ECID;
+		e->key = (uint32_t)v;
+		nkeys++;
+	}
+	if ((rc = get_mac(c, g, path, "mac", true, e->mac)) < 0)
+		return -1;
+	if (rc) {
+		e->kind = SW_BIND_MAC;
+		nkeys++;
+	}
+	if (nkeys != 1)
+		return fail(c, g, path,
+			"exactly one of vif, ecid or mac binds a vEth (found %d)", nkeys);
+	if ((rc = get_int(c, g, path, "vlan", 0, 4094, &v)) < 0)
+		return -1;
+	if (rc) {
+		e->has_vlan = true;
+		e->vlan = (uint16_t)v;
+	}
+	return 0;
+}
+
+/* Parse an optional list setting of groups with 'parse' into a new array. */
+static int
+parse_list(struct ctx *c, const config_t *cfg, const char *key, size_t elem_size, size_t max,
+	void **out, size_t *n_out,
+	int (*parse)(struct ctx *, const config_setting_t *, const char *, void *))
+{
+	const config_setting_t *l = config_lookup(cfg, key);
+	size_t n;
+
+	*out = NULL;
+	*n_out = 0;
+	if (!l)
+		return 0;
+	if (!config_setting_is_list(l))
+		return fail(c, l, key, "expected a list ( { ... }, { ... } )");
+	n = (size_t)config_setting_length(l);
+	if (n > max)
+		return fail(c, l, key, "%zu entries exceed the limit of %zu", n, max);
+	*out = calloc(n ? n : 1, elem_size);
+	if (!*out)
+		return fail(c, l, key, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "%s.[%zu]", key, i + 1);
+		if (parse(c, config_setting_get_elem(l, (unsigned)i), path,
+			    (char *)*out + i * elem_size))
+			return -1;
+	}
+	*n_out = n;
+	return 0;
+}
+
+static int
+parse_port_cb(struct ctx *c, const config_setting_t *g, const char *path, void *p)
+{
+	return parse_port(c, g, path, p);
+}
+
+static int
+parse_profile_cb(struct ctx *c, const config_setting_t *g, const char *path, void *p)
+{
+	return parse_profile(c, g, path, p);
+}
+
+static int
+parse_veth_cb(struct ctx *c, const config_setting_t *g, const char *path, void *p)
+{
+	return parse_veth(c, g, path, p);
+}
+
+static int
+line_fail(struct ctx *c, int line, const char *path, const char *msg)
+{
+	snprintf(c->err, c->errlen, "%s:%d: %s: %s", c->file, line, path, msg);
+	return -1;
+}
+
+/* Cross-references: unique names and ids, bindings that fit their port. */
+static int
+validate(struct ctx *c, struct sw_conf *conf)
+{
+	char path[64], msg[256];
+	size_t total = 0;
+
+	for (size_t i = 0; i < conf->n_ports; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(conf->ports[i].name, conf->ports[j].name)) {
+				snprintf(path, sizeof(path), "ports.[%zu].name", i + 1);
+				snprintf(msg, sizeof(msg),
+					"port '%s' is already defined at line %d",
+					conf->ports[i].name, conf->ports[j].line);
+				return line_fail(c, conf->ports[i].line, path, msg);
+			}
+	for (size_t i = 0; i < conf->n_profiles; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(conf->profiles[i].name, conf->profiles[j].name)) {
+				snprintf(path, sizeof(path), "profiles.[%zu].name", i + 1);
+				snprintf(msg, sizeof(msg),
+					"profile '%s' is already defined at line %d",
+					conf->profiles[i].name, conf->profiles[j].line);
+				return line_fail(c, conf->profiles[i].line, path, msg);
+			}
+	if (conf->default_profile[0]) {
+		bool found = false;
+
+		for (size_t j = 0; j < conf->n_profiles; j++)
+			found |= !strcmp(conf->profiles[j].name, conf->default_profile);
+		if (!found) {
+			snprintf(msg, sizeof(msg), "no profile named '%s'",
+				conf->default_profile);
+			return line_fail(c, 0, "switch.default_profile", msg);
+		}
+	}
+	if (conf->n_veths > conf->max_veths) {
+		snprintf(msg, sizeof(msg), "%zu vEths exceed switch.max_veths = %u",
+			conf->n_veths, conf->max_veths);
+		return line_fail(
+			c, conf->n_veths ? conf->veths[conf->max_veths].line : 0, "veths", msg);
+	}
+	for (size_t i = 0; i < conf->n_veths; i++) {
+		struct sw_conf_veth *e = &conf->veths[i];
+		const struct sw_conf_port *p = NULL;
+		const struct sw_conf_profile *prof = NULL;
+		size_t on_port = 0;
+
+		snprintf(path, sizeof(path), "veths.[%zu]", i + 1);
+		for (size_t j = 0; j < conf->n_ports; j++)
+			if (!strcmp(conf->ports[j].name, e->port))
+				p = &conf->ports[j];
+		if (!p) {
+			snprintf(msg, sizeof(msg), "no port named '%s'", e->port);
+			return line_fail(c, e->line, path, msg);
+		}
+		if (p->role != SW_ROLE_HOST) {
+			snprintf(msg, sizeof(msg),
+				"port '%s' is an uplink; vEths live on host ports", e->port);
+			return line_fail(c, e->line, path, msg);
+		}
+		if ((p->mode == SW_MODE_VNTAG && e->kind != SW_BIND_VIF) ||
+			(p->mode == SW_MODE_ETAG && e->kind != SW_BIND_ECID) ||
+			(p->mode == SW_MODE_VEPA && e->kind != SW_BIND_MAC)) {
+			snprintf(msg, sizeof(msg),
+				"port '%s' is a %s port: bind the vEth with %s", p->name,
+				sw_mode_name(p->mode),
+				p->mode == SW_MODE_VNTAG          ? "vif"
+					: p->mode == SW_MODE_ETAG ? "ecid"
+								  : "mac (and vlan)");
+			return line_fail(c, e->line, path, msg);
+		}
+		if (e->profile[0]) {
+			for (size_t j = 0; j < conf->n_profiles; j++)
+				if (!strcmp(conf->profiles[j].name, e->profile))
+					prof = &conf->profiles[j];
+			if (!prof) {
+				snprintf(msg, sizeof(msg), "no profile named '%s'", e->profile);
+				return line_fail(c, e->line, path, msg);
+			}
+			if (!e->has_vlan && prof->has_vlan) {
+				e->has_vlan = true;
+				e->vlan = prof->vlan;
+			}
+		}
+		for (size_t j = 0; j < i; j++) {
+			const struct sw_conf_veth *o = &conf->veths[j];
+
+			if (o->id == e->id) {
+				snprintf(msg, sizeof(msg),
+					"vEth %u is already defined at line %d", e->id,
+					o->line);
+				return line_fail(c, e->line, path, msg);
+			}
+			if (!strcmp(o->port, e->port)) {
+				on_port++;
+				if (e->kind != SW_BIND_MAC && o->key == e->key) {
+					snprintf(msg, sizeof(msg),
+						"%s %u on port '%s' is already bound to vEth %u",
+						e->kind == SW_BIND_VIF ? "vif" : "E-CID",
+						e->key, e->port, o->id);
+					return line_fail(c, e->line, path, msg);
+				}
+			}
+			if (e->kind == SW_BIND_MAC && o->kind == SW_BIND_MAC &&
+				!memcmp(o->mac, e->mac, 6) && o->vlan == e->vlan) {
+				char m[18];
+
+				vn_eth_format_mac(e->mac, m);
+				snprintf(msg, sizeof(msg),
+					"MAC %s in VLAN %u is already bound to vEth %u", m,
+					e->vlan, o->id);
+				return line_fail(c, e->line, path, msg);
+			}
+		}
+		if (on_port + 1 > p->max_veths) {
+			snprintf(msg, sizeof(msg), "port '%s' allows max_veths = %u", p->name,
+				p->max_veths);
+			return line_fail(c, e->line, path, msg);
+		}
+		total++;
+	}
+	(void)total;
+	return 0;
+}
+
+static int
+load(config_t *cfg, struct ctx *c, struct sw_conf *conf)
+{
+	static const char *const top[] = { "switch", "ports", "profiles", "veths", NULL };
+	const config_setting_t *root = config_root_setting(cfg);
+
+	if (check_keys(c, root, "", top))
+		return -1;
+	if (parse_switch(c, cfg, conf))
+		return -1;
+	if (parse_list(c, cfg, "ports", sizeof(struct sw_conf_port), SW_MAX_PORTS,
+		    (void **)&conf->ports, &conf->n_ports, parse_port_cb))
+		return -1;
+	if (parse_list(c, cfg, "profiles", sizeof(struct sw_conf_profile), SW_MAX_PROFILES,
+		    (void **)&conf->profiles, &conf->n_profiles, parse_profile_cb))
+		return -1;
+	if (parse_list(c, cfg, "veths", sizeof(struct sw_conf_veth), SW_CEIL_MAX_VETHS,
+		    (void **)&conf->veths, &conf->n_veths, parse_veth_cb))
+		return -1;
+	return validate(c, conf);
+}
+
+static int
+load_common(config_t *cfg, int read_ok, const char *name, struct sw_conf *conf, char *err,
+	size_t errlen)
+{
+	struct ctx c = { .file = name, .err = err, .errlen = errlen };
+	int rc;
+
+	memset(conf, 0, sizeof(*conf));
+	snprintf(conf->path, sizeof(conf->path), "%s", name);
+	if (!read_ok) {
+		if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
+			snprintf(err, errlen, "%s: cannot read the file", name);
+		else
+			snprintf(err, errlen, "%s:%d: syntax error: %s", name,
+				config_error_line(cfg), config_error_text(cfg));
+		config_destroy(cfg);
+		return -1;
+	}
+	rc = load(cfg, &c, conf);
+	config_destroy(cfg);
+	if (rc)
+		sw_conf_free(conf);
+	return rc;
+}
+
+int
+sw_conf_load(const char *path, struct sw_conf *conf, char *err, size_t errlen)
+{
+	config_t cfg;
+
+	config_init(&cfg);
+	return load_common(
+		&cfg, config_read_file(&cfg, path) == CONFIG_TRUE, path, conf, err, errlen);
+}
+
+int
+sw_conf_load_string(
+	const char *text, const char *name, struct sw_conf *conf, char *err, size_t errlen)
+{
+	config_t cfg;
+
+	config_init(&cfg);
+	return load_common(
+		&cfg, config_read_string(&cfg, text) == CONFIG_TRUE, name, conf, err, errlen);
+}
+
+void
+sw_conf_free(struct sw_conf *conf)
+{
+	free(conf->ports);
+	free(conf->profiles);
+	free(conf->veths);
+	conf->ports = NULL;
+	conf->profiles = NULL;
+	conf->veths = NULL;
+	conf->n_ports = conf->n_profiles = conf->n_veths = 0;
+}
+
+const char *
+sw_mode_name(enum sw_mode m)
+{
+	switch (m) {
+	case SW_MODE_VNTAG:
+		return "vntag";
+	case SW_MODE_ETAG:
+		return "etag";
+	case SW_MODE_VEPA:
+		return "vepa";
+	case SW_MODE_NONE:
+		break;
+	}
+	return "none";
+}
+
+const char *
+sw_role_name(enum sw_role r)
+{
+	return r == SW_ROLE_UPLINK ? "uplink" : "host";
+}

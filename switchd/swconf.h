@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * swconf.h - vnswitch configuration: the libconfig file as plain data.
+ *
+ * sw_conf_load() reads and validates a whole file before anything uses it:
+ * on the first error it returns -1 with "FILE:LINE: SETTING: what is wrong"
+ * and the caller starts nothing (design rule 6: never half-applied).  The
+ * struct owns all its memory (fixed arrays plus the heap arrays below);
+ * free it with sw_conf_free().  Limits are configurable in the file.
+ */
+#ifndef SWITCHD_SWCONF_H
+#define SWITCHD_SWCONF_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SW_NAME_MAX 32
+
+enum sw_role { SW_ROLE_UPLINK, SW_ROLE_HOST };
+enum sw_mode { SW_MODE_NONE, SW_MODE_VNTAG, SW_MODE_ETAG, SW_MODE_VEPA };
+enum sw_bind { SW_BIND_VIF, SW_BIND_ECID, SW_BIND_MAC };
+
+/* Defaults and hard ceilings of the configurable limits. */
+#define SW_DEF_MAX_VETHS   65536 /* switch-wide vEth limit */
+#define SW_CEIL_MAX_VETHS  1048576
+#define SW_DEF_PORT_VETHS  4096 /* per host port */
+#define SW_DEF_FDB_MAX     262144
+#define SW_CEIL_FDB_MAX    16777216
+#define SW_DEF_FDB_AGING_S 300 /* 802.1Q 8.8.3 recommended ageing time */
+#define SW_MAX_PORTS       256
+#define SW_MAX_PROFILES    4096
+
+struct sw_conf_port {
+	char name[SW_NAME_MAX];
+	char ifname[SW_NAME_MAX]; /* empty: no interface (replay only) */
+	enum sw_role role;
+	enum sw_mode mode; /* SW_MODE_NONE for uplinks */
+	bool auto_create;
+	bool reflective_relay;
+	bool admin_up;
+	uint32_t max_veths;
+	uint8_t vlans[4096 / 8]; /* uplink: carried VLANs */
+	int line;                /* where it was defined, for later messages */
+};
+
+struct sw_conf_profile {
+	char name[SW_NAME_MAX];
+	uint32_t type_id;     /* VSI type id, 24 bits */
+	uint8_t type_version; /* VSI type version */
+	bool has_vlan;
+	uint16_t vlan;
+	int line;
+};
+
+struct sw_conf_veth {
+	uint32_t id;
+	char port[SW_NAME_MAX];
+	enum sw_bind kind;
+	uint32_t key; /* vif (0..4095) or E-CID (1..0xFFFFF) */
+	uint8_t mac[6];
+	bool has_vlan;
+	uint16_t vlan;
+	char profile[SW_NAME_MAX]; /* empty: none */
+	int line;
+};
+
+struct sw_conf {
+	char path[512];
+	char name[SW_NAME_MAX];
+	uint8_t mac[6];
+	uint32_t max_veths;
+	uint32_t fdb_max;
+	uint32_t fdb_aging_s;
+	char default_profile[SW_NAME_MAX]; /* for auto-created vEths; empty: none */
+
+	size_t n_ports;
+	struct sw_conf_port *ports;
+	size_t n_profiles;
+	struct sw_conf_profile *profiles;
+	size_t n_veths;
+	struct sw_conf_veth *veths;
+};
+
+int sw_conf_load(const char *path, struct sw_conf *conf, char *err, size_t errlen);
+/* Parse from a string (tests); 'name' stands in for the file name. */
+int sw_conf_load_string(
+	const char *text, const char *name, struct sw_conf *conf, char *err, size_t errlen);
+void sw_conf_free(struct sw_conf *conf);
+
+const char *sw_mode_name(enum sw_mode m);
+const char *sw_role_name(enum sw_role r);
+
+static inline bool
+sw_vlan_test(const uint8_t *bits, unsigned vid)
+{
+	return vid < 4096 && (bits[vid >> 3] >> (vid & 7)) & 1;
+}
+
+static inline void
+sw_vlan_set(uint8_t *bits, unsigned vid)
+{
+	if (vid < 4096)
+		bits[vid >> 3] |= (uint8_t)(1u << (vid & 7));
+}
+
+#endif /* SWITCHD_SWCONF_H */

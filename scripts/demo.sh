@@ -1,19 +1,73 @@
 #!/bin/sh
 # README command (1): set up a fresh Debian 12 machine (as root), build
-# vnswitch and run the demo: the offline decoder over the bundled captures
-# of lldpd, lldpad and crafted VN-Tag / E-Tag / ECP / VDP / CDCP frames.
+# vnswitch and run the demo:
+#   1. vnswitchd switches bundled captures in replay (a VN-Tag host, a VEPA
+#      host with reflective relay, an 802.1BR host and an 802.1Q uplink),
+#      stays up, and vnctl shows what happened: vEths, counters with drops by
+#      reason, the FDB, and a trace of one frame;
+#   2. the output captures it wrote, decoded by vnctl decode;
+#   3. vnctl decode on a real lldpad capture (EVB, ECP, VDP).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/setup.sh"
 "$top/scripts/build.sh" build
+vnswitchd=$top/build/switchd/vnswitchd
 vnctl=$top/build/switchd/vnctl
-for f in "$top"/tests/data/*.pcap; do
-	echo "=================================================================="
-	echo "vnctl decode $(basename "$f")"
-	echo "=================================================================="
-	"$vnctl" decode "$f"
+case=$top/tests/replay/learning
+out=$(mktemp -d /tmp/vnswitch-demo.XXXXXX)
+ctl=$out/vnswitchd.ctl
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+banner() {
+	echo
+	echo "=== $* ==="
+}
+
+banner "vnswitchd in replay: $(basename "$case")"
+sed -n '1,/^Proves/p' "$case/README"
+"$vnswitchd" -c "$case/switch.conf" --replay h1="$case/in-h1.pcap" \
+	--replay h2="$case/in-h2.pcap" --replay h3="$case/in-h3.pcap" \
+	--replay up0="$case/in-up0.pcap" --out-dir "$out" --stay --ctl "$ctl" \
+	2>"$out/vnswitchd.log" &
+pid=$!
+i=0
+until "$vnctl" --ctl "$ctl" version >/dev/null 2>&1; do
+	i=$((i + 1))
+	if [ $i -gt 100 ] || ! kill -0 "$pid" 2>/dev/null; then
+		cat "$out/vnswitchd.log" >&2
+		echo "demo: vnswitchd did not start" >&2
+		exit 1
+	fi
+	sleep 0.1
 done
+
+banner "vnctl show veths"
+"$vnctl" --ctl "$ctl" show veths
+banner "vnctl show counters port h1 (drops by reason)"
+"$vnctl" --ctl "$ctl" show counters port h1
+banner "vnctl show fdb"
+"$vnctl" --ctl "$ctl" show fdb
+banner "vnctl trace h1 (a broadcast from vif 5, not sent)"
+"$vnctl" --ctl "$ctl" trace h1 \
+	"ffffffffffff5254000001058926000000050800450000140000000040110000"
+banner "vnctl show events veth 100"
+"$vnctl" --ctl "$ctl" show events veth 100
+kill -TERM "$pid"
+wait "$pid" || true
+pid=
+
+banner "output captures in $out"
+ls -l "$out"
+banner "vnctl decode $out/h3.pcap (what the E-Tag host received)"
+"$vnctl" decode "$out/h3.pcap"
+
+banner "vnctl decode tests/data/lldpad_station_vs_lldpad_bridge_... (first ECP/VDP exchange)"
+"$vnctl" -f keyvalue decode \
+	"$top/tests/data/lldpad_station_vs_lldpad_bridge_evb_vdp_assoc_keepalive_deassoc_2filters.pcap" |
+	grep -E '^frames\.(19|21)\.(ecp|vdp)' || true
 echo
-echo "The same as JSON (one object per frame):"
-echo "  $vnctl decode -f json $top/tests/data/vntag_crafted_5variants.pcap"
-"$vnctl" decode -f json "$top/tests/data/vntag_crafted_5variants.pcap"
+echo "demo: done (outputs kept in $out)"

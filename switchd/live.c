@@ -1,16 +1,316 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* live.c - placeholder until the AF_PACKET back-end lands. */
+/*
+ * live.c - the switch on real interfaces.
+ *
+ * Every port gets an AF_PACKET back-end (port_afpacket.c) and a read watch
+ * in the event loop (event.c).  One loop round: each port whose ring has
+ * frames switches up to RX_BUDGET of them (the budget keeps one busy port
+ * from starving the others: what is left is taken in the next round), then
+ * the round-end hook flushes every port's transmit batch once.  A timer
+ * runs the switch's timers (FDB ageing) and ticks at least once a second.
+ * SIGINT / SIGTERM stop the loop; then the batches are flushed, the state
+ * file is written and the ports are closed.
+ *
+ * The switch clock is the wall clock (CLOCK_REALTIME) in microseconds, held
+ * so that it never runs backwards: after a step back it stands still until
+ * the wall clock catches up, as replay's clock does over a capture that
+ * goes back in time.
+ */
 #include <config.h>
 
 #include "switchd/live.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "switchd/event.h"
+#include "switchd/port_be.h"
+#include "switchd/state.h"
+#include "switchd/writer.h"
+
+#define RX_BUDGET 256      /* frames per port per round */
+#define TICK_US   1000000u /* the timer fires at least this often */
+
+struct live;
+
+struct live_port {
+	struct live *l;
+	unsigned idx;
+	int fd;                /* owned by the back-end */
+	struct sw_fd_watch *w; /* owned */
+};
+
+struct live {
+	struct sw *sw;
+	const struct sw_live_opts *o;
+	struct sw_loop *loop;   /* owned */
+	struct sw_timer *timer; /* owned */
+	struct sw_signal *sig[3];
+	struct live_port *ports; /* owned, one per switch port */
+	unsigned n_ports;
+	uint64_t now; /* the switch clock: last value handed out */
+};
+
+static uint64_t
+clock_now(struct live *l)
+{
+	uint64_t t = sw_wall_us();
+
+	if (t > l->now)
+		l->now = t;
+	return l->now;
+}
+
+static void
+port_readable(int fd, unsigned events, void *aux)
+{
+	struct live_port *lp = aux;
+
+	(void)fd;
+	(void)events;
+	sw_afp_rx(lp->l->sw, lp->idx, RX_BUDGET, clock_now(lp->l));
+}
+
+static void
+round_end(void *aux)
+{
+	struct live *l = aux;
+
+	sw_flush(l->sw, l->now);
+}
+
+static void
+on_timer(void *aux)
+{
+	struct live *l = aux;
+	uint64_t now = clock_now(l), next = sw_run_timers(l->sw, now);
+
+	/* Re-arm often enough that a wall-clock step cannot delay the
+	 * switch's timers by more than a tick. */
+	if (next > now + TICK_US)
+		next = now + TICK_US;
+	sw_timer_arm(l->timer, next);
+}
+
+static void
+on_signal(int signo, void *aux)
+{
+	struct live *l = aux;
+
+	if (signo == SIGHUP) {
+		if (l->o->on_hup)
+			l->o->on_hup(l->o->aux);
+		else
+			fprintf(stderr,
+				"vnswitchd: SIGHUP: configuration reload is not "
+				"supported yet; ignored\n");
+		return;
+	}
+	fprintf(stderr, "vnswitchd: %s: stopping\n", signo == SIGINT ? "SIGINT" : "SIGTERM");
+	sw_loop_stop(l->loop);
+}
+
+/* Same document as replay's state.json, written beside and renamed so a
+ * reader never sees half a file. */
+static int
+write_state(struct sw *sw, const char *path, uint64_t now, char *err, size_t errlen)
+{
+	struct sw_writer w;
+	char tmp[4096];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	sw_writer_init(&w, SW_FMT_JSON, f);
+	sw_state_dump(&w, sw, now);
+	sw_writer_finish(&w);
+	if (ferror(f) | fclose(f) || rename(tmp, path)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+write_pid(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	return 0;
+}
+
+/* Close the ports' back-ends (a final send of what is queued) and forget
+ * them, so sw_destroy() does not close them again. */
+static void
+close_ports(struct live *l)
+{
+	for (unsigned i = 0; l->ports && i < l->n_ports; i++) {
+		struct sw_port *p = sw_port(l->sw, i);
+
+		sw_fd_watch_destroy(l->ports[i].w);
+		l->ports[i].w = NULL;
+		if (p->ops && p->ops->close)
+			p->ops->close(p);
+		sw_port_attach(l->sw, i, NULL, NULL);
+	}
+}
+
+static void
+teardown(struct live *l)
+{
+	close_ports(l);
+	for (size_t i = 0; i < sizeof(l->sig) / sizeof(l->sig[0]); i++)
+		sw_signal_destroy(l->sig[i]);
+	sw_timer_destroy(l->timer);
+	sw_loop_destroy(l->loop);
+	free(l->ports);
+}
+
+/* Every port needs an interface before anything is opened. */
+static int
+check_interfaces(struct sw *sw, char *err, size_t errlen)
+{
+	const struct sw_conf *c = sw_get_conf(sw);
+
+	for (unsigned i = 0; i < sw_n_ports(sw); i++) {
+		const struct sw_port *p = sw_port(sw, i);
+
+		if (p->ifname[0]) {
+			for (unsigned j = 0; j < i; j++)
+				if (!strcmp(sw_port(sw, j)->ifname, p->ifname)) {
+					/* Two sockets would each get every frame. */
+					snprintf(err, errlen,
+						"%s:%d: ports '%s' and '%s' both use interface "
+						"'%s'",
+						c->path, i < c->n_ports ? c->ports[i].line : 0,
+						sw_port(sw, j)->name, p->name, p->ifname);
+					return -1;
+				}
+			continue;
+		}
+		snprintf(err, errlen,
+			"%s:%d: port '%s' has no 'interface': live mode needs one on every "
+			"port (only --replay runs without)",
+			c->path, i < c->n_ports ? c->ports[i].line : 0, p->name);
+		return -1;
+	}
+	if (!sw_n_ports(sw)) {
+		snprintf(err, errlen, "%s: no ports to run on", c->path);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+log_totals(struct live *l)
+{
+	struct sw_counters t;
+	uint64_t drops = 0;
+
+	sw_totals(l->sw, &t);
+	for (int d = 0; d < SW_DROP_MAX; d++)
+		drops += t.drops[d];
+	fprintf(stderr, "vnswitchd: stopped: %llu frames received, %llu sent, %llu dropped\n",
+		(unsigned long long)t.rx_frames, (unsigned long long)t.tx_frames,
+		(unsigned long long)drops);
+}
 
 int
 sw_live_run(struct sw *sw, const struct sw_live_opts *o, char *err, size_t errlen)
 {
-	(void)sw;
-	(void)o;
-	snprintf(err, errlen, "live mode is not built yet; use --replay");
-	return -1;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct live l = { .sw = sw, .o = o };
+	char ports_msg[1024] = "";
+	bool started = false; /* on_start succeeded, on_stop not yet run */
+	size_t off = 0;
+	int rc = -1;
+
+	if (check_interfaces(sw, err, errlen))
+		return -1;
+	l.n_ports = sw_n_ports(sw);
+	l.ports = calloc(l.n_ports, sizeof(*l.ports));
+	if (!l.ports) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	l.loop = sw_loop_create(err, errlen);
+	if (!l.loop)
+		goto out;
+	l.timer = sw_timer_create(l.loop, on_timer, &l);
+	if (!l.timer) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (!(l.sig[i] = sw_signal_create(l.loop, sigs[i], on_signal, &l))) {
+			snprintf(err, errlen, "cannot watch signal %d", sigs[i]);
+			goto out;
+		}
+	for (unsigned i = 0; i < l.n_ports; i++) {
+		struct live_port *lp = &l.ports[i];
+		const struct sw_port *p = sw_port(sw, i);
+
+		lp->l = &l;
+		lp->idx = i;
+		lp->fd = sw_afp_attach(sw, i, err, errlen);
+		if (lp->fd < 0)
+			goto out;
+		lp->w = sw_fd_watch_create(l.loop, lp->fd, SW_FD_READ, port_readable, lp);
+		if (!lp->w) {
+			snprintf(err, errlen, "port %s: cannot watch its socket", p->name);
+			goto out;
+		}
+		if (off < sizeof(ports_msg))
+			off += (size_t)snprintf(ports_msg + off, sizeof(ports_msg) - off,
+				" %s=%s", p->name, p->ifname);
+	}
+	sw_loop_set_round_end(l.loop, round_end, &l);
+	on_timer(&l); /* first run of the switch timers, and arms the timer */
+	if (o->on_start && o->on_start(l.loop, o->aux, err, errlen))
+		goto out;
+	started = true;
+	if (o->pid_file && write_pid(o->pid_file, err, errlen))
+		goto out;
+	/* Scripts wait for this line: every port is open when it appears. */
+	fprintf(stderr, "vnswitchd: running live on %u ports:%s (pid %ld)\n", l.n_ports,
+		ports_msg, (long)getpid());
+	if (sw_loop_run(l.loop)) {
+		snprintf(err, errlen, "the event loop failed");
+		goto out_pid;
+	}
+	if (o->on_stop)
+		o->on_stop(o->aux);
+	started = false;
+	sw_flush(sw, clock_now(&l));
+	log_totals(&l);
+	rc = 0;
+	if (o->state_file) {
+		if (write_state(sw, o->state_file, l.now, err, errlen))
+			rc = -1;
+		else if (o->verbose)
+			fprintf(stderr, "vnswitchd: state written to %s\n", o->state_file);
+	}
+out_pid:
+	if (o->pid_file)
+		unlink(o->pid_file);
+out:
+	if (started && o->on_stop)
+		o->on_stop(o->aux);
+	teardown(&l);
+	return rc;
 }

@@ -64,12 +64,15 @@ drop(struct pctx *c, enum sw_drop why)
 		c->src->ctr.drops[why]++;
 }
 
-/* An egress drop is counted on the ingress port (the frame's fate) and,
- * when known, the source vEth, like any other drop. */
+/* A copy that the egress port cannot take: one frame may have many copies
+ * (a flood), so this is counted per copy where it happened, on the egress
+ * port and the destination vEth, not as the ingress frame's fate. */
 static void
-drop_out(struct pctx *c, enum sw_drop why)
+drop_copy(struct pctx *c, struct sw_port *out, struct sw_veth *dst, enum sw_drop why)
 {
-	drop(c, why);
+	out->ctr.drops[why]++;
+	if (dst)
+		dst->ctr.drops[why]++;
 }
 
 /* ---- egress: encapsulate one copy and hand it to the port ----------------- */
@@ -131,7 +134,7 @@ emit(struct pctx *c, struct sw_port *out, struct sw_veth *dst, const struct enca
 		return;
 	}
 	if (!out->ops || !(b = out->ops->tx_buf(out, padded))) {
-		drop_out(c, SW_DROP_TX_FULL);
+		drop_copy(c, out, dst, SW_DROP_TX_FULL);
 		return;
 	}
 	memcpy(b, c->frame, 2 * VN_ETH_ALEN);
@@ -184,8 +187,11 @@ to_veth(struct pctx *c, struct sw_veth *dst, bool flood, uint32_t *marks)
 							  : SW_DROP_SAME_VETH);
 		return; /* never back to the vEth it came from */
 	}
-	if (!out->admin_up)
+	if (!out->admin_up) {
+		if (!flood)
+			drop(c, SW_DROP_PORT_DOWN); /* a unicast must not vanish uncounted */
 		return;
+	}
 	switch (out->mode) {
 	case SW_MODE_VNTAG:
 		/* d=1 towards the adapter; back down the ingress port the frame
@@ -240,7 +246,12 @@ to_uplink(struct pctx *c, struct sw_port *out, bool flood)
 			drop(c, SW_DROP_NO_ROUTE); /* 802.1Q 8.6.1: not back to the reception port */
 		return;
 	}
-	if (!out->admin_up || !sw_vlan_test(out->vlans, c->vlan))
+	if (!out->admin_up) {
+		if (!flood)
+			drop(c, SW_DROP_PORT_DOWN); /* a unicast must not vanish uncounted */
+		return;
+	}
+	if (!sw_vlan_test(out->vlans, c->vlan))
 		return;
 	if (c->vlan) {
 		e.kind = ENC_CTAG;
@@ -270,6 +281,20 @@ flood(struct pctx *c)
 
 /* ---- forwarding: learn, look up, deliver ------------------------------------- */
 
+/* sw_fdb_lookup() forgets an expired entry as it finds it; a trace must
+ * change nothing, so it only looks. */
+static int32_t
+fdb_lookup(struct pctx *c, const uint8_t *mac)
+{
+	struct sw_fdb *f = &c->sw->fdb;
+	const struct sw_htab_ent *e;
+
+	if (!c->tr)
+		return sw_fdb_lookup(f, c->vlan, mac, c->now);
+	e = sw_htab_find(&f->t, SW_FDB_K1(c->vlan, mac), 0);
+	return e && c->now < e->aux + f->aging_us ? e->val : SW_HTAB_EMPTY;
+}
+
 static void
 forward(struct pctx *c)
 {
@@ -285,7 +310,7 @@ forward(struct pctx *c)
 		flood(c);
 		return;
 	}
-	dst = sw_fdb_lookup(&sw->fdb, c->vlan, dmac, c->now);
+	dst = fdb_lookup(c, dmac);
 	if (dst == SW_HTAB_EMPTY) {
 		if (c->tr)
 			sw_trace_step(c->tr, "fdb: unknown unicast");
@@ -314,6 +339,10 @@ auto_create(struct pctx *c, enum sw_bind kind, uint32_t key, uint16_t vlan)
 	struct sw_htab_ent *e;
 	char err[160];
 
+	if (vlan > 4094) {
+		drop(c, SW_DROP_VLAN_NOT_ALLOWED); /* VID 4095 is reserved (802.1Q Table 9-2) */
+		return NULL;
+	}
 	if (c->in->n_veths >= c->in->max_veths || sw->n_veths >= sw->max_veths) {
 		drop(c, SW_DROP_LIMIT);
 		return NULL;
@@ -518,12 +547,15 @@ sw_input(struct sw *sw, unsigned port, const uint8_t *frame, size_t len, uint64_
 		.sw = sw, .tr = trace, .now = now, .frame = frame, .len = len, .src_slot = -1
 	};
 	struct vn_eth eth;
+	int32_t owner;
 	bool ok;
 
 	if (port >= sw->n_ports)
 		return;
 	c.in = &sw->ports[port];
 	if (!trace) {
+		if (now > sw->now_us)
+			sw->now_us = now;
 		c.in->ctr.rx_frames++;
 		c.in->ctr.rx_bytes += len;
 	}
@@ -566,6 +598,13 @@ sw_input(struct sw *sw, unsigned port, const uint8_t *frame, size_t len, uint64_
 		c.vlan = c.src->vlan;
 	if (trace)
 		trace->vlan = c.vlan;
+	/* A MAC bound to a vEth may be a source only there (a host uses only
+	 * the MACs bound to its own vEths). */
+	owner = sw_mac_owner(sw, c.vlan, eth.src);
+	if (owner >= 0 && owner != c.src_slot) {
+		drop(&c, SW_DROP_SPOOFED_SOURCE);
+		return;
+	}
 	/* Ingress ACL and policer (policy issue) go here. */
 	forward(&c);
 }

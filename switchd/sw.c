@@ -8,8 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "switchd/admin.h"
 #include "switchd/sw_internal.h"
+#include "vntag/etag.h"
 #include "vntag/eth.h"
+#include "vntag/vntag.h"
 
 const char *
 sw_drop_name(enum sw_drop d)
@@ -127,9 +130,11 @@ dup_array(const void *src, size_t n, size_t size)
 	return p;
 }
 
-static int32_t
-profile_index(const struct sw *sw, const char *name)
+int32_t
+sw_profile_index(const struct sw *sw, const char *name)
 {
+	if (!name[0])
+		return -1; /* deleted profiles are empty-named tombstones */
 	for (size_t i = 0; i < sw->n_profiles; i++)
 		if (!strcmp(sw->profiles[i].name, name))
 			return (int32_t)i;
@@ -161,6 +166,7 @@ sw_create(const struct sw_conf *conf, char *err, size_t errlen)
 		!sw->profiles || !sw->veths || !sw->free_next ||
 		sw_htab_init(&sw->by_id, conf->max_veths) ||
 		sw_htab_init(&sw->by_bind, conf->max_veths) ||
+		sw_htab_init(&sw->by_mac, conf->max_veths) ||
 		sw_fdb_init(&sw->fdb, conf->fdb_max, conf->fdb_aging_s)) {
 		snprintf(err, errlen, "out of memory for %u vEths / %u FDB entries",
 			conf->max_veths, conf->fdb_max);
@@ -171,6 +177,13 @@ sw_create(const struct sw_conf *conf, char *err, size_t errlen)
 		sw->free_next[i] = i + 1 < conf->max_veths ? (int32_t)(i + 1) : -1;
 	sw->free_head = 0;
 	sw->next_auto_id = SW_AUTO_ID_BASE;
+	sw->ev_cap = SW_DEF_EVENTS;
+	sw->events = calloc(sw->ev_cap, sizeof(*sw->events));
+	if (!sw->events) {
+		snprintf(err, errlen, "out of memory for the event log");
+		sw_destroy(sw);
+		return NULL;
+	}
 	for (unsigned v = 0; v < 4096; v++)
 		sw->vlan_head[v] = -1;
 	for (unsigned i = 0; i < sw->n_ports; i++) {
@@ -199,7 +212,7 @@ sw_create(const struct sw_conf *conf, char *err, size_t errlen)
 		p->has_vlan = cp->has_vlan;
 	}
 	sw->default_profile =
-		conf->default_profile[0] ? profile_index(sw, conf->default_profile) : -1;
+		conf->default_profile[0] ? sw_profile_index(sw, conf->default_profile) : -1;
 	for (size_t i = 0; i < conf->n_veths; i++) {
 		if (sw_veth_add(sw, &conf->veths[i], SW_ORIGIN_CONFIG, 0, err, errlen)) {
 			sw_destroy(sw);
@@ -219,9 +232,11 @@ sw_destroy(struct sw *sw)
 			sw->ports[i].ops->close(&sw->ports[i]);
 	sw_htab_free(&sw->by_id);
 	sw_htab_free(&sw->by_bind);
+	sw_htab_free(&sw->by_mac);
 	sw_fdb_free(&sw->fdb);
 	free(sw->veths);
 	free(sw->free_next);
+	free(sw->events);
 	free(sw->ports);
 	free(sw->profiles);
 	sw_conf_free(&sw->conf);
@@ -256,15 +271,15 @@ sw_port_by_name(struct sw *sw, const char *name)
 	return NULL;
 }
 
-static uint64_t
-bind_k1(const struct sw_veth *v)
+uint64_t
+sw_bind_k1(const struct sw_veth *v)
 {
 	return v->kind == SW_BIND_MAC ? SW_MACBIND_K1(v->mac, v->vlan)
 				      : SW_BIND_K1(v->kind, v->key);
 }
 
-static void
-vlan_link(struct sw *sw, int32_t slot)
+void
+sw_vlan_link(struct sw *sw, int32_t slot)
 {
 	struct sw_veth *v = &sw->veths[slot];
 
@@ -275,8 +290,8 @@ vlan_link(struct sw *sw, int32_t slot)
 	sw->vlan_head[v->vlan] = slot;
 }
 
-static void
-vlan_unlink(struct sw *sw, int32_t slot)
+void
+sw_vlan_unlink(struct sw *sw, int32_t slot)
 {
 	struct sw_veth *v = &sw->veths[slot];
 
@@ -286,6 +301,39 @@ vlan_unlink(struct sw *sw, int32_t slot)
 		sw->vlan_head[v->vlan] = v->vlan_next;
 	if (v->vlan_next >= 0)
 		sw->veths[v->vlan_next].vlan_prev = v->vlan_prev;
+}
+
+void
+sw_veth_index(struct sw *sw, int32_t slot)
+{
+	const struct sw_veth *v = &sw->veths[slot];
+
+	/* Both tables are sized for max_veths: inserts cannot fail. */
+	sw_htab_insert(&sw->by_bind, sw_bind_k1(v), v->port, slot, 0);
+	if (v->kind == SW_BIND_MAC)
+		sw_htab_insert(&sw->by_mac, SW_FDB_K1(v->vlan, v->mac), 0, slot, 0);
+}
+
+void
+sw_veth_unindex(struct sw *sw, int32_t slot)
+{
+	const struct sw_veth *v = &sw->veths[slot];
+	struct sw_htab_ent *e = sw_htab_find(&sw->by_bind, sw_bind_k1(v), v->port);
+
+	if (e && e->val == slot)
+		sw_htab_remove(&sw->by_bind, e);
+	e = v->kind == SW_BIND_MAC ? sw_htab_find(&sw->by_mac, SW_FDB_K1(v->vlan, v->mac), 0)
+				   : NULL;
+	if (e && e->val == slot)
+		sw_htab_remove(&sw->by_mac, e);
+}
+
+int32_t
+sw_mac_owner(const struct sw *sw, uint16_t vlan, const uint8_t *mac)
+{
+	const struct sw_htab_ent *e = sw_htab_find(&sw->by_mac, SW_FDB_K1(vlan, mac), 0);
+
+	return e ? e->val : -1;
 }
 
 int
@@ -311,24 +359,48 @@ sw_veth_add(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin origin,
 			sw_mode_name(p->mode));
 		return -1;
 	}
+	/* The configuration's ranges, for callers that bypass it (auto-create,
+	 * VDP, the CLI): the key must fit its tag and the VLAN index the
+	 * 4096-entry flood lists (VID 4095 is reserved, 802.1Q Table 9-2). */
+	if (cv->kind == SW_BIND_VIF && cv->key > VNTAG_SVIF_MAX) {
+		snprintf(err, errlen, "vEth %u: vif %u is out of range 0..%u", cv->id, cv->key,
+			VNTAG_SVIF_MAX);
+		return -1;
+	}
+	if (cv->kind == SW_BIND_ECID && (cv->key < 1 || cv->key > ETAG_ECID_MAX)) {
+		snprintf(err, errlen, "vEth %u: E-CID %u is out of range 1..%u", cv->id,
+			cv->key, ETAG_ECID_MAX);
+		return -1;
+	}
+	if (cv->has_vlan && cv->vlan > 4094) {
+		snprintf(err, errlen, "vEth %u: VLAN %u is out of range 0..4094", cv->id,
+			cv->vlan);
+		return -1;
+	}
 	tmp.id = cv->id;
 	tmp.port = (uint16_t)p->idx;
 	tmp.kind = (uint8_t)cv->kind;
 	tmp.origin = (uint8_t)origin;
 	tmp.key = cv->key;
 	memcpy(tmp.mac, cv->mac, sizeof(tmp.mac));
-	tmp.profile = cv->profile[0] ? profile_index(sw, cv->profile) : -1;
+	tmp.profile = cv->profile[0] ? sw_profile_index(sw, cv->profile) : -1;
 	if (cv->profile[0] && tmp.profile < 0) {
 		snprintf(err, errlen, "vEth %u: no profile named '%s'", cv->id, cv->profile);
 		return -1;
 	}
+	tmp.own_vlan = cv->has_vlan && !cv->vlan_from_profile;
 	if (cv->has_vlan)
 		tmp.vlan = cv->vlan;
 	else if (tmp.profile >= 0 && sw->profiles[tmp.profile].has_vlan)
 		tmp.vlan = sw->profiles[tmp.profile].vlan;
-	if (sw_htab_find(&sw->by_bind, bind_k1(&tmp), p->idx)) {
+	if (sw_htab_find(&sw->by_bind, sw_bind_k1(&tmp), p->idx)) {
 		snprintf(err, errlen, "vEth %u: its binding on port '%s' is already taken",
 			cv->id, p->name);
+		return -1;
+	}
+	if (tmp.kind == SW_BIND_MAC && sw_mac_owner(sw, tmp.vlan, tmp.mac) >= 0) {
+		snprintf(err, errlen, "vEth %u: its MAC in VLAN %u is bound to vEth %u", cv->id,
+			tmp.vlan, sw->veths[sw_mac_owner(sw, tmp.vlan, tmp.mac)].id);
 		return -1;
 	}
 	if (p->n_veths >= p->max_veths) {
@@ -348,17 +420,40 @@ sw_veth_add(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin origin,
 	sw->veths[slot] = tmp;
 	/* Both tables are sized for max_veths, so these inserts cannot fail. */
 	sw_htab_insert(&sw->by_id, tmp.id, 0, slot, 0);
-	sw_htab_insert(&sw->by_bind, bind_k1(&tmp), p->idx, slot, 0);
-	vlan_link(sw, slot);
+	sw_veth_index(sw, slot);
+	sw_vlan_link(sw, slot);
 	if ((size_t)slot + 1 > sw->slots_hwm)
 		sw->slots_hwm = (size_t)slot + 1;
 	p->n_veths++;
 	sw->n_veths++;
+	sw_event_log(sw, tmp.id, SW_EV_CREATED, now, "%s vEth",
+		origin == SW_ORIGIN_AUTO          ? "auto-created"
+			: origin == SW_ORIGIN_VDP ? "VDP"
+						  : "configured");
+	if (tmp.kind == SW_BIND_MAC) {
+		char m[18];
+
+		vn_eth_format_mac(tmp.mac, m);
+		sw_event_log(sw, tmp.id, SW_EV_BOUND, now, "port %s mac %s vlan %u", p->name, m,
+			tmp.vlan);
+	} else {
+		sw_event_log(sw, tmp.id, SW_EV_BOUND, now, "port %s %s %u vlan %u", p->name,
+			tmp.kind == SW_BIND_VIF ? "vif" : "ecid", tmp.key, tmp.vlan);
+	}
+	if (tmp.profile >= 0)
+		sw_event_log(sw, tmp.id, SW_EV_PROFILE, now, "profile %s",
+			sw->profiles[tmp.profile].name);
 	return 0;
 }
 
 int
 sw_veth_del(struct sw *sw, uint32_t id)
+{
+	return sw_veth_del_reason(sw, id, sw->now_us, "deleted");
+}
+
+int
+sw_veth_del_reason(struct sw *sw, uint32_t id, uint64_t now, const char *reason)
 {
 	struct sw_htab_ent *e = sw_htab_find(&sw->by_id, id, 0);
 	struct sw_veth *v;
@@ -369,13 +464,12 @@ sw_veth_del(struct sw *sw, uint32_t id)
 	slot = e->val;
 	v = &sw->veths[slot];
 	sw_htab_remove(&sw->by_id, e);
-	e = sw_htab_find(&sw->by_bind, bind_k1(v), v->port);
-	if (e)
-		sw_htab_remove(&sw->by_bind, e);
-	vlan_unlink(sw, slot);
+	sw_veth_unindex(sw, slot);
+	sw_vlan_unlink(sw, slot);
 	sw_fdb_flush_dst(&sw->fdb, slot);
 	sw->ports[v->port].n_veths--;
 	sw->n_veths--;
+	sw_event_log(sw, id, SW_EV_DELETED, now, "%s", reason);
 	memset(v, 0, sizeof(*v));
 	sw->free_next[slot] = sw->free_head;
 	sw->free_head = slot;
@@ -405,7 +499,9 @@ sw_veth_slot(const struct sw *sw, size_t slot)
 const struct sw_profile *
 sw_profile_at(const struct sw *sw, int idx)
 {
-	return idx >= 0 && (size_t)idx < sw->n_profiles ? &sw->profiles[idx] : NULL;
+	return idx >= 0 && (size_t)idx < sw->n_profiles && sw->profiles[idx].name[0]
+		? &sw->profiles[idx]
+		: NULL;
 }
 
 size_t
@@ -423,11 +519,21 @@ sw_run_timers(struct sw *sw, uint64_t now)
 
 	if (period < 1000000)
 		period = 1000000;
+	if (now > sw->now_us)
+		sw->now_us = now;
 	if (now >= sw->fdb.next_sweep_us) {
 		sw_fdb_sweep(&sw->fdb, now);
 		sw->fdb.next_sweep_us = now + period;
 	}
-	return sw->fdb.next_sweep_us;
+	/* Rates and drop events over fixed windows (show veths, events). */
+	if (!sw->next_rate_us)
+		sw->next_rate_us = now + SW_RATE_WINDOW_US;
+	if (now >= sw->next_rate_us) {
+		sw_rates_tick(sw, now, SW_RATE_WINDOW_US);
+		sw->next_rate_us = now + SW_RATE_WINDOW_US;
+	}
+	return sw->fdb.next_sweep_us < sw->next_rate_us ? sw->fdb.next_sweep_us
+							: sw->next_rate_us;
 }
 
 void

@@ -27,7 +27,9 @@ struct sw_port;
 struct sw_trace;
 
 /* Why a frame was dropped.  Every drop in the pipeline bumps exactly one of
- * these on the ingress port and, once the vEth is known, on the vEth. */
+ * these on the ingress port and, once the vEth is known, on the vEth --
+ * except tx_full, which loses one copy of a frame (a flood has many): it is
+ * counted on the egress port and the destination vEth, once per copy. */
 enum sw_drop {
 	SW_DROP_MALFORMED,   /* does not parse */
 	SW_DROP_MISSING_TAG, /* host port frame without its VN-Tag/E-Tag; untagged on an uplink */
@@ -37,7 +39,7 @@ enum sw_drop {
 	SW_DROP_SPOOFED_SOURCE,   /* group source MAC, or a MAC bound to another vEth */
 	SW_DROP_SELF_REFLECTION,  /* VEPA unicast addressed to its own sender */
 	SW_DROP_LIMIT,            /* auto-create refused: max_veths / switch limit */
-	SW_DROP_PORT_DOWN,        /* ingress port administratively down */
+	SW_DROP_PORT_DOWN,        /* ingress port, or a unicast's egress port, is down */
 	SW_DROP_RESERVED_DA,      /* 01-80-C2-00-00-0x not handled by a control protocol */
 	SW_DROP_SAME_VETH,        /* destination is the source vEth itself */
 	SW_DROP_NO_ROUTE, /* reflective relay off: the only way out is the ingress port */
@@ -94,8 +96,13 @@ struct sw_veth {
 	uint8_t mac[VN_ETH_ALEN]; /* MAC kind: the bound MAC */
 	uint16_t vlan;            /* access VLAN, 0..4094 (0: untagged) */
 	int32_t profile;          /* index in sw->profiles, -1 for none */
+	bool own_vlan;            /* VLAN set on the vEth itself, not taken from its profile */
+	bool dropping;            /* drops were seen in the last rate window (events) */
 	uint64_t created_us, last_rx_us, last_tx_us;
 	struct sw_counters ctr;
+	/* Rates over the last completed window (sw_run_timers): per second. */
+	uint64_t rx_pps, tx_pps, rx_bps, tx_bps;
+	uint64_t win_rx_frames, win_tx_frames, win_rx_bytes, win_tx_bytes, win_drops;
 	/* Flood list of its VLAN: slots, -1 terminated. */
 	int32_t vlan_next, vlan_prev;
 };
@@ -122,6 +129,7 @@ struct sw_port *sw_port_by_name(struct sw *sw, const char *name);
 int sw_veth_add(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin origin,
 	uint64_t now, char *err, size_t errlen);
 int sw_veth_del(struct sw *sw, uint32_t id);
+int sw_veth_del_reason(struct sw *sw, uint32_t id, uint64_t now, const char *reason);
 const struct sw_veth *sw_veth_by_id(const struct sw *sw, uint32_t id);
 /* Iterate: slots 0..sw_veth_slots()-1, skipping !used. */
 size_t sw_veth_slots(const struct sw *sw);

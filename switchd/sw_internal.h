@@ -27,7 +27,11 @@ sw_mac_u64(const uint8_t *m)
 	((uint64_t)SW_BIND_MAC << 60 | (uint64_t)(vlan) << 48 | sw_mac_u64(mac))
 #define SW_FDB_K1(vlan, mac) ((uint64_t)(vlan) << 48 | sw_mac_u64(mac))
 
-#define SW_AUTO_ID_BASE 0x01000000u
+#define SW_AUTO_ID_BASE   0x01000000u
+#define SW_DEF_EVENTS     4096
+#define SW_RATE_WINDOW_US 1000000u
+
+struct sw_event;
 
 struct sw_fdb {
 	struct sw_htab t; /* k1 = SW_FDB_K1, k2 = 0, val = destination, aux = last seen (us) */
@@ -53,6 +57,9 @@ struct sw {
 	size_t slots_hwm;       /* slots ever used: iteration bound */
 	struct sw_htab by_id;   /* k1 = id */
 	struct sw_htab by_bind; /* k1 = SW_BIND_K1 / SW_MACBIND_K1, k2 = port */
+	/* MACs bound to a vEth, whatever its port: a frame sourced from one
+	 * of them anywhere else is spoofed.  k1 = SW_FDB_K1(vlan, mac). */
+	struct sw_htab by_mac;
 	/* Flood lists: per VLAN, head slot of the vEths in it (-1: none). */
 	int32_t vlan_head[4096];
 
@@ -62,6 +69,14 @@ struct sw {
 	 * small; collisions are skipped). */
 	uint32_t next_auto_id;
 
+	/* The switch clock as last seen (events logged without a caller's now). */
+	uint64_t now_us;
+	uint64_t next_rate_us;
+
+	/* Per-vEth history: a ring of ev_cap events. */
+	struct sw_event *events;
+	uint32_t ev_cap, ev_next, ev_count;
+
 	/* Control frames (reserved group DAs) go here first. */
 	sw_ctl_rx_fn ctl_rx;
 	void *ctl_aux;
@@ -70,6 +85,17 @@ struct sw {
 	 * frame): headroom for the largest tag stack, then a jumbo frame. */
 	uint8_t scratch[16384];
 };
+
+/* Internal helpers of sw.c shared with admin.c and runconf.c. */
+uint64_t sw_bind_k1(const struct sw_veth *v);
+/* Enter / remove a vEth slot in the binding indexes (by_bind, by_mac). */
+void sw_veth_index(struct sw *sw, int32_t slot);
+void sw_veth_unindex(struct sw *sw, int32_t slot);
+/* The vEth a MAC is bound to in a VLAN, or -1. */
+int32_t sw_mac_owner(const struct sw *sw, uint16_t vlan, const uint8_t *mac);
+void sw_vlan_link(struct sw *sw, int32_t slot);
+void sw_vlan_unlink(struct sw *sw, int32_t slot);
+int32_t sw_profile_index(const struct sw *sw, const char *name);
 
 int sw_fdb_init(struct sw_fdb *f, uint32_t max, uint32_t aging_s);
 void sw_fdb_free(struct sw_fdb *f);

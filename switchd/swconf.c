@@ -36,6 +36,14 @@ fail(struct ctx *c, const config_setting_t *s, const char *path, const char *fmt
 	return -1;
 }
 
+/* "path.key" into buf: errors name the setting at fault, not its group. */
+static const char *
+leaf(char *buf, size_t n, const char *path, const char *key)
+{
+	snprintf(buf, n, "%s.%s", path, key);
+	return buf;
+}
+
 /* Refuse settings this version does not know: a typo must not pass as a
  * default silently. */
 static int
@@ -53,7 +61,9 @@ check_keys(
 		if (!ok) {
 			char p[128];
 
-			snprintf(p, sizeof(p), "%s.%s", path, name ? name : "?");
+			/* Top-level settings (path "") are named alone. */
+			snprintf(p, sizeof(p), "%s%s%s", path, *path ? "." : "",
+				name ? name : "?");
 			return fail(c, e, p, "unknown setting");
 		}
 	}
@@ -243,6 +253,7 @@ parse_port(struct ctx *c, const config_setting_t *g, const char *path, struct sw
 	const char *role = NULL, *mode = NULL, *ifname = NULL, *admin = NULL;
 	const config_setting_t *s;
 	bool untagged = false;
+	char lp[128];
 	long long v;
 	int rc;
 
@@ -256,19 +267,22 @@ parse_port(struct ctx *c, const config_setting_t *g, const char *path, struct sw
 	if (get_str(c, g, path, "role", &role) < 0)
 		return -1;
 	if (!role)
-		return fail(c, g, path, "role is missing (\"uplink\" or \"host\")");
+		return fail(c, g, leaf(lp, sizeof(lp), path, "role"),
+			"missing (\"uplink\" or \"host\")");
 	if (!strcmp(role, "uplink"))
 		p->role = SW_ROLE_UPLINK;
 	else if (!strcmp(role, "host"))
 		p->role = SW_ROLE_HOST;
 	else
-		return fail(c, config_setting_get_member(g, "role"), path,
+		return fail(c, config_setting_get_member(g, "role"),
+			leaf(lp, sizeof(lp), path, "role"),
 			"role '%s' is not \"uplink\" or \"host\"", role);
 	if (get_str(c, g, path, "mode", &mode) < 0)
 		return -1;
 	if (p->role == SW_ROLE_UPLINK) {
 		if (mode)
-			return fail(c, config_setting_get_member(g, "mode"), path,
+			return fail(c, config_setting_get_member(g, "mode"),
+				leaf(lp, sizeof(lp), path, "mode"),
 				"an uplink has no mode (it is an 802.1Q trunk)");
 		p->mode = SW_MODE_NONE;
 		s = config_setting_get_member(g, "vlans");
@@ -287,11 +301,12 @@ parse_port(struct ctx *c, const config_setting_t *g, const char *path, struct sw
 			     "reflective_relay", NULL };
 			*k; k++)
 			if ((s = config_setting_get_member(g, *k)))
-				return fail(c, s, path, "'%s' applies to host ports only", *k);
+				return fail(c, s, leaf(lp, sizeof(lp), path, *k),
+					"'%s' applies to host ports only", *k);
 	} else {
 		if (!mode)
-			return fail(c, g, path,
-				"mode is missing (\"vntag\", \"etag\" or \"vepa\")");
+			return fail(c, g, leaf(lp, sizeof(lp), path, "mode"),
+				"missing (\"vntag\", \"etag\" or \"vepa\")");
 		if (!strcmp(mode, "vntag"))
 			p->mode = SW_MODE_VNTAG;
 		else if (!strcmp(mode, "etag"))
@@ -299,11 +314,12 @@ parse_port(struct ctx *c, const config_setting_t *g, const char *path, struct sw
 		else if (!strcmp(mode, "vepa"))
 			p->mode = SW_MODE_VEPA;
 		else
-			return fail(c, config_setting_get_member(g, "mode"), path,
+			return fail(c, config_setting_get_member(g, "mode"),
+				leaf(lp, sizeof(lp), path, "mode"),
 				"mode '%s' is not \"vntag\", \"etag\" or \"vepa\"", mode);
 		if ((s = config_setting_get_member(g, "vlans")) ||
 			(s = config_setting_get_member(g, "untagged")))
-			return fail(c, s, path,
+			return fail(c, s, leaf(lp, sizeof(lp), path, config_setting_name(s)),
 				"'%s' applies to uplinks only (a vEth's VLAN comes from the vEth "
 				"or its profile)",
 				config_setting_name(s));
@@ -315,7 +331,8 @@ parse_port(struct ctx *c, const config_setting_t *g, const char *path, struct sw
 			get_bool(c, g, path, "reflective_relay", &p->reflective_relay) < 0)
 			return -1;
 		if (p->reflective_relay && p->mode != SW_MODE_VEPA)
-			return fail(c, config_setting_get_member(g, "reflective_relay"), path,
+			return fail(c, config_setting_get_member(g, "reflective_relay"),
+				leaf(lp, sizeof(lp), path, "reflective_relay"),
 				"reflective_relay applies to vepa ports (VN-Tag and E-Tag ports "
 				"always return frames with source pruning)");
 	}
@@ -323,7 +340,8 @@ parse_port(struct ctx *c, const config_setting_t *g, const char *path, struct sw
 		return -1;
 	if (ifname) {
 		if (!*ifname || strlen(ifname) > 15)
-			return fail(c, config_setting_get_member(g, "interface"), path,
+			return fail(c, config_setting_get_member(g, "interface"),
+				leaf(lp, sizeof(lp), path, "interface"),
 				"interface name must be 1..15 characters");
 		snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
 	}
@@ -335,7 +353,8 @@ parse_port(struct ctx *c, const config_setting_t *g, const char *path, struct sw
 		else if (!strcmp(admin, "down"))
 			p->admin_up = false;
 		else
-			return fail(c, config_setting_get_member(g, "admin"), path,
+			return fail(c, config_setting_get_member(g, "admin"),
+				leaf(lp, sizeof(lp), path, "admin"),
 				"admin '%s' is not \"up\" or \"down\"", admin);
 	}
 	return 0;
@@ -377,6 +396,7 @@ parse_veth(struct ctx *c, const config_setting_t *g, const char *path, struct sw
 {
 	static const char *const keys[] = { "id", "port", "vif", "ecid", "mac", "vlan",
 		"profile", NULL };
+	char lp[128];
 	long long v;
 	int rc, nkeys = 0;
 
@@ -388,7 +408,7 @@ parse_veth(struct ctx *c, const config_setting_t *g, const char *path, struct sw
 	if ((rc = get_int(c, g, path, "id", 1, 0x7FFFFFFF, &v)) < 0)
 		return -1;
 	if (!rc)
-		return fail(c, g, path, "id is missing");
+		return fail(c, g, leaf(lp, sizeof(lp), path, "id"), "missing");
 	e->id = (uint32_t)v;
 	if (get_name(c, g, path, "port", true, e->port) < 0 ||
 		get_name(c, g, path, "profile", false, e->profile) < 0)
@@ -487,9 +507,9 @@ line_fail(struct ctx *c, int line, const char *path, const char *msg)
 
 /* Cross-references: unique names and ids, bindings that fit their port. */
 static int
-validate(struct ctx *c, struct sw_conf *conf)
+validate(struct ctx *c, struct sw_conf *conf, int default_profile_line)
 {
-	char path[64], msg[256];
+	char path[64], lp[128], msg[256];
 	size_t total = 0;
 
 	for (size_t i = 0; i < conf->n_ports; i++)
@@ -518,7 +538,8 @@ validate(struct ctx *c, struct sw_conf *conf)
 		if (!found) {
 			snprintf(msg, sizeof(msg), "no profile named '%s'",
 				conf->default_profile);
-			return line_fail(c, 0, "switch.default_profile", msg);
+			return line_fail(
+				c, default_profile_line, "switch.default_profile", msg);
 		}
 	}
 	if (conf->n_veths > conf->max_veths) {
@@ -537,14 +558,16 @@ validate(struct ctx *c, struct sw_conf *conf)
 		for (size_t j = 0; j < conf->n_ports; j++)
 			if (!strcmp(conf->ports[j].name, e->port))
 				p = &conf->ports[j];
+		/* Cross-reference errors name the setting at fault (path.key)
+		 * with the line where its vEth starts. */
 		if (!p) {
 			snprintf(msg, sizeof(msg), "no port named '%s'", e->port);
-			return line_fail(c, e->line, path, msg);
+			return line_fail(c, e->line, leaf(lp, sizeof(lp), path, "port"), msg);
 		}
 		if (p->role != SW_ROLE_HOST) {
 			snprintf(msg, sizeof(msg),
 				"port '%s' is an uplink; vEths live on host ports", e->port);
-			return line_fail(c, e->line, path, msg);
+			return line_fail(c, e->line, leaf(lp, sizeof(lp), path, "port"), msg);
 		}
 		if ((p->mode == SW_MODE_VNTAG && e->kind != SW_BIND_VIF) ||
 			(p->mode == SW_MODE_ETAG && e->kind != SW_BIND_ECID) ||
@@ -563,10 +586,12 @@ validate(struct ctx *c, struct sw_conf *conf)
 					prof = &conf->profiles[j];
 			if (!prof) {
 				snprintf(msg, sizeof(msg), "no profile named '%s'", e->profile);
-				return line_fail(c, e->line, path, msg);
+				return line_fail(
+					c, e->line, leaf(lp, sizeof(lp), path, "profile"), msg);
 			}
 			if (!e->has_vlan && prof->has_vlan) {
 				e->has_vlan = true;
+				e->vlan_from_profile = true;
 				e->vlan = prof->vlan;
 			}
 		}
@@ -577,7 +602,8 @@ validate(struct ctx *c, struct sw_conf *conf)
 				snprintf(msg, sizeof(msg),
 					"vEth %u is already defined at line %d", e->id,
 					o->line);
-				return line_fail(c, e->line, path, msg);
+				return line_fail(
+					c, e->line, leaf(lp, sizeof(lp), path, "id"), msg);
 			}
 			if (!strcmp(o->port, e->port)) {
 				on_port++;
@@ -586,7 +612,11 @@ validate(struct ctx *c, struct sw_conf *conf)
 						"%s %u on port '%s' is already bound to vEth %u",
 						e->kind == SW_BIND_VIF ? "vif" : "E-CID",
 						e->key, e->port, o->id);
-					return line_fail(c, e->line, path, msg);
+					return line_fail(c, e->line,
+						leaf(lp, sizeof(lp), path,
+							e->kind == SW_BIND_VIF ? "vif"
+									       : "ecid"),
+						msg);
 				}
 			}
 			if (e->kind == SW_BIND_MAC && o->kind == SW_BIND_MAC &&
@@ -597,7 +627,8 @@ validate(struct ctx *c, struct sw_conf *conf)
 				snprintf(msg, sizeof(msg),
 					"MAC %s in VLAN %u is already bound to vEth %u", m,
 					e->vlan, o->id);
-				return line_fail(c, e->line, path, msg);
+				return line_fail(
+					c, e->line, leaf(lp, sizeof(lp), path, "mac"), msg);
 			}
 		}
 		if (on_port + 1 > p->max_veths) {
@@ -616,6 +647,7 @@ load(config_t *cfg, struct ctx *c, struct sw_conf *conf)
 {
 	static const char *const top[] = { "switch", "ports", "profiles", "veths", NULL };
 	const config_setting_t *root = config_root_setting(cfg);
+	const config_setting_t *dp;
 
 	if (check_keys(c, root, "", top))
 		return -1;
@@ -630,7 +662,8 @@ load(config_t *cfg, struct ctx *c, struct sw_conf *conf)
 	if (parse_list(c, cfg, "veths", sizeof(struct sw_conf_veth), SW_CEIL_MAX_VETHS,
 		    (void **)&conf->veths, &conf->n_veths, parse_veth_cb))
 		return -1;
-	return validate(c, conf);
+	dp = config_lookup(cfg, "switch.default_profile");
+	return validate(c, conf, dp ? (int)config_setting_source_line(dp) : 0);
 }
 
 static int

@@ -60,6 +60,7 @@ struct sw_conf_veth {
 	uint32_t key; /* vif (0..4095) or E-CID (1..0xFFFFF) */
 	uint8_t mac[6];
 	bool has_vlan;
+	bool vlan_from_profile; /* validation copied the profile's VLAN into vlan */
 	uint16_t vlan;
 	char profile[SW_NAME_MAX]; /* empty: none */
 	int line;

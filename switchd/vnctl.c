@@ -4,10 +4,12 @@
  *
  *   vnctl [--ctl PATH] [-f plain|keyvalue|json] COMMAND [ARGS...]
  *
- * Offline commands (no daemon needed):
+ * Offline (no daemon needed):
  *   decode FILE.pcap   decode every frame of a capture
- *   version            print the version
- *   list-commands      list the commands
+ * Everything else goes to the daemon over the control socket, which renders
+ * the answer in the format asked for (vnctl list-commands lists them).
+ * Exit status: 0 ok, 1 the daemon refused (the reason is printed), 2 bad
+ * usage, 3 the daemon could not be reached.
  */
 #include <config.h>
 
@@ -16,14 +18,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "switchd/ctlclient.h"
+#include "switchd/ctlproto.h"
 #include "switchd/decode.h"
 #include "switchd/writer.h"
 
-#define VNCTL_DEFAULT_CTL "/run/vnswitch/vnswitchd.ctl"
+#define VNCTL_DEFAULT_CTL SW_CTL_DEFAULT_PATH
 
 struct vnctl_opts {
 	const char *ctl;
 	enum sw_format fmt;
+	int timeout_ms;
 };
 
 struct vnctl_cmd {
@@ -35,13 +40,11 @@ struct vnctl_cmd {
 };
 
 static int cmd_decode(const struct vnctl_opts *o, int argc, char **argv);
-static int cmd_version(const struct vnctl_opts *o, int argc, char **argv);
-static int cmd_list(const struct vnctl_opts *o, int argc, char **argv);
 
+/* Commands vnctl runs itself; the rest are the daemon's. */
 static const struct vnctl_cmd commands[] = {
-	{ "decode", "FILE.pcap", "decode every frame of a capture file", 1, 1, cmd_decode },
-	{ "version", "", "print the version", 0, 0, cmd_version },
-	{ "list-commands", "", "list the commands", 0, 0, cmd_list },
+	{ "decode", "FILE.pcap", "decode every frame of a capture file (offline)", 1, 1,
+		cmd_decode },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -58,6 +61,7 @@ usage(FILE *out)
 		"\noptions:\n"
 		"  -f, --format FMT  output format: plain (default), keyvalue, json\n"
 		"  -c, --ctl PATH    control socket (default " VNCTL_DEFAULT_CTL ")\n"
+		"  -t, --timeout S   wait at most S seconds for the daemon (default 30)\n"
 		"  -h, --help        this help\n"
 		"  -V, --version     print the version\n");
 }
@@ -81,41 +85,26 @@ cmd_decode(const struct vnctl_opts *o, int argc, char **argv)
 	return 0;
 }
 
-static int
-cmd_version(const struct vnctl_opts *o, int argc, char **argv)
+static const char *
+format_name(enum sw_format f)
 {
-	struct sw_writer w;
-
-	(void)argc;
-	(void)argv;
-	sw_writer_init(&w, o->fmt, stdout);
-	sw_w_obj_start(&w, "version", NULL);
-	sw_w_str(&w, "package", "Package", PACKAGE_NAME);
-	sw_w_str(&w, "version", "Version", PACKAGE_VERSION);
-	sw_w_obj_end(&w);
-	sw_writer_finish(&w);
-	return 0;
+	return f == SW_FMT_JSON ? "json" : f == SW_FMT_KEYVALUE ? "keyvalue" : "plain";
 }
 
 static int
-cmd_list(const struct vnctl_opts *o, int argc, char **argv)
+remote(const struct vnctl_opts *o, int argc, char **argv)
 {
-	struct sw_writer w;
+	char err[1024], *out = NULL;
+	int rc = sw_ctl_call(
+		o->ctl, argc, argv, format_name(o->fmt), o->timeout_ms, &out, err, sizeof(err));
 
-	(void)argc;
-	(void)argv;
-	sw_writer_init(&w, o->fmt, stdout);
-	sw_w_list_start(&w, "commands", NULL);
-	for (size_t i = 0; i < N_COMMANDS; i++) {
-		sw_w_obj_start(&w, NULL, NULL);
-		sw_w_str(&w, "name", "Name", commands[i].name);
-		sw_w_str(&w, "args", "Arguments", commands[i].args);
-		sw_w_str(&w, "help", "Help", commands[i].help);
-		sw_w_obj_end(&w);
+	if (rc == 0) {
+		fputs(out, stdout);
+		free(out);
+		return 0;
 	}
-	sw_w_list_end(&w);
-	sw_writer_finish(&w);
-	return 0;
+	fprintf(stderr, "vnctl: %s\n", err);
+	return rc > 0 ? 1 : 3;
 }
 
 int
@@ -124,15 +113,18 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "ctl", required_argument, NULL, 'c' },
+		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct vnctl_opts o = { .ctl = VNCTL_DEFAULT_CTL, .fmt = SW_FMT_PLAIN };
+	struct vnctl_opts o = {
+		.ctl = VNCTL_DEFAULT_CTL, .fmt = SW_FMT_PLAIN, .timeout_ms = 30000
+	};
 	int c;
 
 	/* '+': stop at the command so its own arguments are not options. */
-	while ((c = getopt_long(argc, argv, "+f:c:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+f:c:t:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (!sw_format_parse(optarg, &o.fmt)) {
@@ -145,6 +137,18 @@ main(int argc, char **argv)
 		case 'c':
 			o.ctl = optarg;
 			break;
+		case 't': {
+			char *end;
+			double t = strtod(optarg, &end);
+
+			if (*end || end == optarg || !(t > 0) || t > 86400) {
+				fprintf(stderr, "vnctl: --timeout %s: expected seconds\n",
+					optarg);
+				return 2;
+			}
+			o.timeout_ms = (int)(t * 1000);
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -162,36 +166,32 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* Options may also follow the command: vnctl decode X -f json. */
+	for (int a = 1; a < argc; a++) {
+		if ((!strcmp(argv[a], "-f") || !strcmp(argv[a], "--format")) && a + 1 < argc) {
+			if (!sw_format_parse(argv[a + 1], &o.fmt)) {
+				fprintf(stderr,
+					"vnctl: unknown format '%s' (plain, keyvalue or json)\n",
+					argv[a + 1]);
+				return 2;
+			}
+			memmove(&argv[a], &argv[a + 2], (size_t)(argc - a - 2) * sizeof(*argv));
+			argc -= 2;
+			a--;
+		}
+	}
 	for (size_t i = 0; i < N_COMMANDS; i++) {
 		const struct vnctl_cmd *cmd = &commands[i];
 		int nargs = argc - 1;
 
 		if (strcmp(cmd->name, argv[0]))
 			continue;
-		/* Options may also follow the command: vnctl decode X -f json. */
-		for (int a = 1; a < argc; a++) {
-			if (!strcmp(argv[a], "-f") && a + 1 < argc) {
-				if (!sw_format_parse(argv[a + 1], &o.fmt)) {
-					fprintf(stderr,
-						"vnctl: unknown format '%s' (plain, keyvalue or "
-						"json)\n",
-						argv[a + 1]);
-					return 2;
-				}
-				memmove(&argv[a], &argv[a + 2],
-					(size_t)(argc - a - 2) * sizeof(*argv));
-				argc -= 2;
-				nargs -= 2;
-				a--;
-			}
-		}
 		if (nargs < cmd->min_args || nargs > cmd->max_args) {
-			fprintf(stderr, "vnctl: %s: expected %s%s\n", cmd->name,
-				cmd->args[0] ? cmd->args : "no arguments", "");
+			fprintf(stderr, "vnctl: %s: expected %s\n", cmd->name,
+				cmd->args[0] ? cmd->args : "no arguments");
 			return 2;
 		}
 		return cmd->fn(&o, nargs, argv + 1);
 	}
-	fprintf(stderr, "vnctl: unknown command '%s' (vnctl list-commands)\n", argv[0]);
-	return 2;
+	return remote(&o, argc, argv);
 }

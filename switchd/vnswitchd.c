@@ -10,12 +10,19 @@
 #include <config.h>
 
 #include <errno.h>
+#include <signal.h>
+#include <unistd.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "switchd/admin.h"
+#include "switchd/ctl.h"
+#include "switchd/ctlproto.h"
+#include "switchd/ctlserver.h"
+#include "switchd/event.h"
 #include "switchd/live.h"
 #include "switchd/port_be.h"
 #include "switchd/replay.h"
@@ -25,6 +32,156 @@
 
 #define MAX_REPLAY 64
 
+/* The daemon around the switch: its clock and the control socket's needs. */
+struct daemon {
+	struct sw *sw;
+	const char *conf_path;
+	bool virtual_clock; /* replay / test: the clock moves only by frames and warps */
+	uint64_t clock_us;
+	uint64_t next_timer;
+	struct sw_loop *loop;
+	struct sw_ctl_env env;
+	/* Live: the control socket joins the live loop through these. */
+	const char *ctl_path;
+	const struct sw_ctl_limits *ctl_limits;
+	struct sw_ctl_server *ctl;
+};
+
+static uint64_t
+d_now(void *aux)
+{
+	struct daemon *d = aux;
+
+	return d->virtual_clock ? d->clock_us : sw_wall_us();
+}
+
+static int
+d_warp(void *aux, uint64_t delta_us, char *err, size_t errlen)
+{
+	struct daemon *d = aux;
+	uint64_t target = d->clock_us + delta_us;
+
+	(void)err;
+	(void)errlen;
+	/* Timers run at their own deadlines, in order, as in replay.  No frame
+	 * arrives during a warp, so after a few rounds (two rate windows bring
+	 * the rates to 0 and end a drop episode) nothing changes any more but
+	 * the ageing, which one last run at the target completes: a warp of
+	 * months costs what one of seconds does, instead of a sweep of the
+	 * whole FDB every few seconds of it. */
+	for (int round = 0; d->next_timer <= target; round++) {
+		if (round == 16) {
+			d->next_timer = sw_run_timers(d->sw, target);
+			break;
+		}
+		d->next_timer = sw_run_timers(d->sw, d->next_timer);
+	}
+	d->clock_us = target;
+	sw_flush(d->sw, target);
+	return 0;
+}
+
+static int
+d_reload(void *aux, char *err, size_t errlen)
+{
+	struct daemon *d = aux;
+	struct sw_conf c;
+	int rc;
+
+	if (!d->conf_path) {
+		snprintf(err, errlen, "no configuration file to reload");
+		return -1;
+	}
+	/* Both a file that does not load and one that cannot be applied are
+	 * logged: on SIGHUP the log is the only place the reason goes. */
+	rc = sw_conf_load(d->conf_path, &c, err, errlen);
+	if (!rc) {
+		rc = sw_config_apply(d->sw, &c, d_now(d), err, errlen);
+		sw_conf_free(&c);
+	}
+	if (rc)
+		fprintf(stderr, "vnswitchd: configuration not reloaded: %s\n", err);
+	else
+		fprintf(stderr, "vnswitchd: configuration reloaded from %s\n", d->conf_path);
+	return rc;
+}
+
+static void
+d_signal(int signo, void *aux)
+{
+	struct daemon *d = aux;
+	char err[512];
+
+	if (signo == SIGHUP)
+		d_reload(d, err, sizeof(err));
+	else
+		sw_loop_stop(d->loop);
+}
+
+static int
+live_start(struct sw_loop *loop, void *aux, char *err, size_t errlen)
+{
+	struct daemon *d = aux;
+
+	d->loop = loop;
+	d->ctl = sw_ctl_server_create(loop, d->ctl_path, &d->env, d->ctl_limits, err, errlen);
+	if (!d->ctl)
+		return -1;
+	fprintf(stderr, "vnswitchd: serving %s\n", d->ctl_path);
+	return 0;
+}
+
+static void
+live_stop(void *aux)
+{
+	struct daemon *d = aux;
+
+	sw_ctl_server_destroy(d->ctl);
+	d->ctl = NULL;
+}
+
+static void
+live_hup(void *aux)
+{
+	char err[512];
+
+	d_reload(aux, err, sizeof(err));
+}
+
+/* Serve the control socket until SIGINT/SIGTERM on the replay clock. */
+static int
+serve(struct daemon *d, const char *ctl_path, const struct sw_ctl_limits *lim)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sw_signal *sig[3] = { NULL };
+	struct sw_ctl_server *srv = NULL;
+	char err[512];
+	int rc = 1;
+
+	d->loop = sw_loop_create(err, sizeof(err));
+	if (!d->loop) {
+		fprintf(stderr, "vnswitchd: %s\n", err);
+		return 1;
+	}
+	for (size_t i = 0; i < 3; i++)
+		if (!(sig[i] = sw_signal_create(d->loop, sigs[i], d_signal, d)))
+			goto out;
+	srv = sw_ctl_server_create(d->loop, ctl_path, &d->env, lim, err, sizeof(err));
+	if (!srv) {
+		fprintf(stderr, "vnswitchd: %s\n", err);
+		goto out;
+	}
+	/* Scripts wait for this line: the socket accepts requests when it appears. */
+	fprintf(stderr, "vnswitchd: serving %s (pid %ld)\n", ctl_path, (long)getpid());
+	rc = sw_loop_run(d->loop) ? 1 : 0;
+out:
+	sw_ctl_server_destroy(srv);
+	for (size_t i = 0; i < 3; i++)
+		sw_signal_destroy(sig[i]);
+	sw_loop_destroy(d->loop);
+	d->loop = NULL;
+	return rc;
+}
 static void
 usage(FILE *out)
 {
@@ -35,7 +192,14 @@ usage(FILE *out)
 		"      --replay PORT=FILE  replay a capture into PORT (repeatable)\n"
 		"      --out-dir DIR       replay: write DIR/PORT.pcap and DIR/state.json\n"
 		"      --until SECONDS     replay: run timers until SECONDS after the first frame\n"
+		"      --stay              replay: keep serving the control socket after the last\n"
+		"                          frame (the clock moves by inject and time warp)\n"
 		"      --state FILE        live: write the state as JSON here on exit\n"
+		"      --pid-file FILE     live: write the PID here once every port is open\n"
+		"      --ctl PATH          control socket (default " SW_CTL_DEFAULT_PATH ")\n"
+		"      --ctl-group GROUP   group owning the control socket (mode 0660)\n"
+		"      --ctl-max-clients N control clients at once (default 64)\n"
+		"      --ctl-max-request N request size limit in bytes (default 65536)\n"
 		"  -v, --verbose           more messages\n"
 		"  -h, --help              this help\n"
 		"  -V, --version           print the version\n");
@@ -66,9 +230,11 @@ write_state(struct sw *sw, const char *path, uint64_t now, char *err, size_t err
 }
 
 static int
-run_replay(struct sw *sw, char **specs, size_t n_specs, const char *out_dir, double until_s,
-	int verbose)
+run_replay(struct daemon *d, char **specs, size_t n_specs, const char *out_dir, double until_s,
+	int verbose, bool stay, const char *ctl_path, const struct sw_ctl_limits *lim)
 {
+	struct sw *sw = d->sw;
+	uint64_t dropped = 0;
 	struct sw_replay_input in[MAX_REPLAY];
 	struct sw_replay_result res;
 	struct sw_counters tot;
@@ -107,23 +273,33 @@ run_replay(struct sw *sw, char **specs, size_t n_specs, const char *out_dir, dou
 		fprintf(stderr, "vnswitchd: replay: %s\n", err);
 		return 1;
 	}
+	if (stay) {
+		int rc;
+
+		/* Keep the replay clock: it moves on by inject and time warp. */
+		d->virtual_clock = true;
+		d->clock_us = res.end_us;
+		d->next_timer = sw_run_timers(sw, d->clock_us);
+		rc = serve(d, ctl_path, lim);
+		res.end_us = d->clock_us;
+		sw_flush(sw, d->clock_us);
+		if (rc)
+			return rc;
+	}
 	snprintf(path, sizeof(path), "%s/state.json", out_dir);
 	if (write_state(sw, path, res.end_us, err, sizeof(err))) {
 		fprintf(stderr, "vnswitchd: %s\n", err);
 		return 1;
 	}
 	sw_totals(sw, &tot);
+	for (int k = 0; k < SW_DROP_MAX; k++)
+		dropped += tot.drops[k];
 	if (verbose)
 		fprintf(stderr,
 			"vnswitchd: replayed %llu frames over %.6f s: %llu sent, %llu dropped\n",
 			(unsigned long long)res.frames,
 			(double)(res.end_us - res.first_us) / 1e6,
-			(unsigned long long)tot.tx_frames, (unsigned long long)({
-				uint64_t d = 0;
-				for (int k = 0; k < SW_DROP_MAX; k++)
-					d += tot.drops[k];
-				d;
-			}));
+			(unsigned long long)tot.tx_frames, (unsigned long long)dropped);
 	if (res.truncated)
 		fprintf(stderr,
 			"vnswitchd: warning: %llu frames were truncated in the capture\n",
@@ -134,7 +310,18 @@ run_replay(struct sw *sw, char **specs, size_t n_specs, const char *out_dir, dou
 int
 main(int argc, char **argv)
 {
-	enum { OPT_CHECK = 256, OPT_REPLAY, OPT_OUTDIR, OPT_UNTIL, OPT_STATE };
+	enum {
+		OPT_CHECK = 256,
+		OPT_REPLAY,
+		OPT_OUTDIR,
+		OPT_UNTIL,
+		OPT_STATE,
+		OPT_PID_FILE,
+		OPT_STAY,
+		OPT_CTL_GROUP,
+		OPT_CTL_MAX_CLIENTS,
+		OPT_CTL_MAX_REQUEST,
+	};
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, OPT_CHECK },
@@ -142,12 +329,22 @@ main(int argc, char **argv)
 		{ "out-dir", required_argument, NULL, OPT_OUTDIR },
 		{ "until", required_argument, NULL, OPT_UNTIL },
 		{ "state", required_argument, NULL, OPT_STATE },
+		{ "stay", no_argument, NULL, OPT_STAY },
+		{ "pid-file", required_argument, NULL, OPT_PID_FILE },
+		{ "ctl", required_argument, NULL, 'C' },
+		{ "ctl-group", required_argument, NULL, OPT_CTL_GROUP },
+		{ "ctl-max-clients", required_argument, NULL, OPT_CTL_MAX_CLIENTS },
+		{ "ctl-max-request", required_argument, NULL, OPT_CTL_MAX_REQUEST },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *conf_path = NULL, *out_dir = NULL, *state_file = NULL;
+	const char *ctl_path = SW_CTL_DEFAULT_PATH, *pid_file = NULL;
+	struct sw_ctl_limits lim = { 0 };
+	struct daemon d = { 0 };
+	bool stay = false;
 	char *replay[MAX_REPLAY];
 	size_t n_replay = 0;
 	double until_s = 0;
@@ -156,8 +353,7 @@ main(int argc, char **argv)
 	struct sw_conf conf;
 	char err[1024];
 	struct sw *sw;
-
-	while ((c = getopt_long(argc, argv, "c:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:C:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			conf_path = optarg;
@@ -191,6 +387,36 @@ main(int argc, char **argv)
 		case OPT_STATE:
 			state_file = optarg;
 			break;
+		case OPT_STAY:
+			stay = true;
+			break;
+		case OPT_PID_FILE:
+			pid_file = optarg;
+			break;
+		case 'C':
+			ctl_path = optarg;
+			break;
+		case OPT_CTL_GROUP:
+			lim.group = optarg;
+			break;
+		case OPT_CTL_MAX_CLIENTS:
+		case OPT_CTL_MAX_REQUEST: {
+			bool clients = c == OPT_CTL_MAX_CLIENTS;
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || end == optarg || !v || v > (clients ? 4096ul : 1ul << 24)) {
+				fprintf(stderr, "vnswitchd: %s: '%s' is out of range\n",
+					clients ? "--ctl-max-clients" : "--ctl-max-request",
+					optarg);
+				return 2;
+			}
+			if (clients)
+				lim.max_clients = (unsigned)v;
+			else
+				lim.max_request = (uint32_t)v;
+			break;
+		}
 		case 'v':
 			verbose++;
 			break;
@@ -214,12 +440,16 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (n_replay && !out_dir) {
-		fprintf(stderr, "vnswitchd: --replay needs --out-dir DIR\n");
+	if ((n_replay || stay) && !out_dir) {
+		fprintf(stderr, "vnswitchd: --replay and --stay need --out-dir DIR\n");
 		return 2;
 	}
-	if (!n_replay && (out_dir || until_s)) {
-		fprintf(stderr, "vnswitchd: --out-dir and --until apply to --replay\n");
+	if (out_dir && !n_replay && !stay) {
+		fprintf(stderr, "vnswitchd: --out-dir needs --replay or --stay\n");
+		return 2;
+	}
+	if (!out_dir && until_s) {
+		fprintf(stderr, "vnswitchd: --until applies to --replay\n");
 		return 2;
 	}
 	if (sw_conf_load(conf_path, &conf, err, sizeof(err))) {
@@ -238,11 +468,26 @@ main(int argc, char **argv)
 		fprintf(stderr, "vnswitchd: %s: %s\n", conf_path, err);
 		return 1;
 	}
-	if (n_replay) {
-		rc = run_replay(sw, replay, n_replay, out_dir, until_s, verbose);
+	d.sw = sw;
+	d.conf_path = conf_path;
+	d.env = (struct sw_ctl_env) {
+		.sw = sw, .config_path = conf_path, .now = d_now, .reload = d_reload, .aux = &d
+	};
+	if (out_dir) {
+		d.env.warp = d_warp;
+		rc = run_replay(
+			&d, replay, n_replay, out_dir, until_s, verbose, stay, ctl_path, &lim);
 	} else {
-		struct sw_live_opts lo = { .state_file = state_file, .verbose = verbose };
+		struct sw_live_opts lo = { .state_file = state_file,
+			.pid_file = pid_file,
+			.verbose = verbose,
+			.on_start = live_start,
+			.on_stop = live_stop,
+			.on_hup = live_hup,
+			.aux = &d };
 
+		d.ctl_path = ctl_path;
+		d.ctl_limits = &lim;
 		rc = sw_live_run(sw, &lo, err, sizeof(err)) ? 1 : 0;
 		if (rc)
 			fprintf(stderr, "vnswitchd: %s\n", err);

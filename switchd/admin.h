@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * admin.h - changing a running switch: vEth, profile and port changes, the
+ * event history, rates, counters, and the running configuration (save and
+ * reload).  Every change is validated completely before anything is
+ * touched: an invalid change returns -1 with the reason and leaves the
+ * switch exactly as it was (design rule 6).
+ */
+#ifndef SWITCHD_ADMIN_H
+#define SWITCHD_ADMIN_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "switchd/sw.h"
+
+/* ---- per-vEth history ---------------------------------------------------- */
+
+enum sw_event_kind {
+	SW_EV_CREATED,
+	SW_EV_BOUND,
+	SW_EV_PROFILE,
+	SW_EV_DROPS_STARTED,
+	SW_EV_DROPS_STOPPED,
+	SW_EV_CHANGED,
+	SW_EV_DELETED,
+	SW_EV_MAX
+};
+
+struct sw_event {
+	uint64_t ts_us;
+	uint32_t veth;
+	uint8_t kind; /* enum sw_event_kind */
+	char detail[96];
+};
+
+const char *sw_event_name(enum sw_event_kind k);
+void sw_event_log(struct sw *sw, uint32_t veth, enum sw_event_kind k, uint64_t now,
+	const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Events oldest first: i in 0..sw_n_events()-1. */
+size_t sw_n_events(const struct sw *sw);
+const struct sw_event *sw_event_at(const struct sw *sw, size_t i);
+
+/* ---- changes ---------------------------------------------------------------- */
+
+struct sw_veth_change {
+	bool set_profile;
+	char profile[SW_NAME_MAX]; /* empty: none */
+	bool set_vlan;
+	bool clear_vlan; /* follow the profile's VLAN again */
+	uint16_t vlan;
+	bool set_bind;
+	char port[SW_NAME_MAX];
+	enum sw_bind kind;
+	uint32_t key;
+	uint8_t mac[6];
+};
+
+int sw_veth_set(struct sw *sw, uint32_t id, const struct sw_veth_change *ch, uint64_t now,
+	char *err, size_t errlen);
+
+int sw_profile_add(struct sw *sw, const struct sw_conf_profile *p, char *err, size_t errlen);
+int sw_profile_del(struct sw *sw, const char *name, char *err, size_t errlen);
+/* Replace a profile's settings; vEths that take their VLAN from it follow. */
+int sw_profile_set(
+	struct sw *sw, const struct sw_conf_profile *p, uint64_t now, char *err, size_t errlen);
+
+/* Set profile idx to p without checks (sw_profile_set checks first):
+ * vEths that follow its VLAN move.  rekey: also re-index the MAC+VLAN
+ * bindings that move; false when the caller rebuilds the binding index
+ * itself afterwards (reload, where several moves may swap bindings). */
+void sw_profile_update(
+	struct sw *sw, int32_t idx, const struct sw_conf_profile *p, uint64_t now, bool rekey);
+
+/* key: admin (up|down), auto_create (true|false), max_veths (N),
+ * reflective_relay (true|false). */
+int sw_port_set(struct sw *sw, const char *port, const char *key, const char *value, char *err,
+	size_t errlen);
+
+void sw_counters_clear(struct sw *sw);
+
+/* Rates and drop events: called every window by sw_run_timers. */
+void sw_rates_tick(struct sw *sw, uint64_t now, uint64_t window_us);
+
+/* Write the running configuration as a libconfig file that loads back to
+ * the same state (atomic: written beside, then renamed). */
+int sw_config_save(struct sw *sw, const char *path, char *err, size_t errlen);
+
+/* Apply a new configuration (reload): ports keep their back-ends (adding
+ * or removing ports needs a restart and is refused); profiles and
+ * configured vEths are added, changed or removed; vEths and counters that
+ * did not change are untouched.  All or nothing. */
+int sw_config_apply(
+	struct sw *sw, const struct sw_conf *conf, uint64_t now, char *err, size_t errlen);
+
+#endif /* SWITCHD_ADMIN_H */

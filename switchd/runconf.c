@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runconf.c - the running configuration: save it, and apply a new one. */
+#include <config.h>
+
+#include <errno.h>
+#include <libconfig.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "switchd/admin.h"
+#include "switchd/sw_internal.h"
+#include "vntag/eth.h"
+
+static config_setting_t *
+add_str(config_setting_t *g, const char *k, const char *v)
+{
+	config_setting_t *s = config_setting_add(g, k, CONFIG_TYPE_STRING);
+
+	if (s)
+		config_setting_set_string(s, v);
+	return s;
+}
+
+static void
+add_int(config_setting_t *g, const char *k, long long v)
+{
+	config_setting_t *s = config_setting_add(g, k, CONFIG_TYPE_INT);
+
+	if (s)
+		config_setting_set_int(s, (int)v);
+}
+
+static void
+add_bool(config_setting_t *g, const char *k, bool v)
+{
+	config_setting_t *s = config_setting_add(g, k, CONFIG_TYPE_BOOL);
+
+	if (s)
+		config_setting_set_bool(s, v);
+}
+
+int
+sw_config_save(struct sw *sw, const char *path, char *err, size_t errlen)
+{
+	config_setting_t *root, *g, *l, *e, *a;
+	char tmp[1100], mac[18];
+	config_t cfg;
+	int rc = -1;
+
+	config_init(&cfg);
+	root = config_root_setting(&cfg);
+	g = config_setting_add(root, "switch", CONFIG_TYPE_GROUP);
+	add_str(g, "name", sw->conf.name);
+	vn_eth_format_mac(sw->conf.mac, mac);
+	add_str(g, "mac", mac);
+	add_int(g, "max_veths", sw->max_veths);
+	add_int(g, "fdb_max", sw->conf.fdb_max);
+	add_int(g, "fdb_aging", (long long)(sw->fdb.aging_us / 1000000u));
+	if (sw->default_profile >= 0)
+		add_str(g, "default_profile", sw->profiles[sw->default_profile].name);
+
+	l = config_setting_add(root, "ports", CONFIG_TYPE_LIST);
+	for (unsigned i = 0; i < sw->n_ports; i++) {
+		const struct sw_port *p = &sw->ports[i];
+
+		e = config_setting_add(l, NULL, CONFIG_TYPE_GROUP);
+		add_str(e, "name", p->name);
+		add_str(e, "role", sw_role_name(p->role));
+		if (p->ifname[0])
+			add_str(e, "interface", p->ifname);
+		if (p->role == SW_ROLE_UPLINK) {
+			a = config_setting_add(e, "vlans", CONFIG_TYPE_ARRAY);
+			for (unsigned v = 1; v < 4095; v++)
+				if (sw_vlan_test(p->vlans, v))
+					config_setting_set_int_elem(a, -1, (int)v);
+			if (sw_vlan_test(p->vlans, 0))
+				add_bool(e, "untagged", true);
+		} else {
+			add_str(e, "mode", sw_mode_name(p->mode));
+			add_int(e, "max_veths", p->max_veths);
+			add_bool(e, "auto_create", p->auto_create);
+			if (p->mode == SW_MODE_VEPA)
+				add_bool(e, "reflective_relay", p->reflective_relay);
+		}
+		add_str(e, "admin", p->admin_up ? "up" : "down");
+	}
+
+	l = config_setting_add(root, "profiles", CONFIG_TYPE_LIST);
+	for (size_t i = 0; i < sw->n_profiles; i++) {
+		const struct sw_profile *p = &sw->profiles[i];
+
+		if (!p->name[0])
+			continue;
+		e = config_setting_add(l, NULL, CONFIG_TYPE_GROUP);
+		add_str(e, "name", p->name);
+		add_int(e, "type_id", p->type_id);
+		add_int(e, "type_version", p->type_version);
+		if (p->has_vlan)
+			add_int(e, "vlan", p->vlan);
+	}
+
+	/* Configured vEths only: auto-created and VDP ones come back by
+	 * themselves (traffic, re-association) and are not configuration. */
+	l = config_setting_add(root, "veths", CONFIG_TYPE_LIST);
+	for (size_t s = 0; s < sw->slots_hwm; s++) {
+		const struct sw_veth *v = &sw->veths[s];
+
+		if (!v->used || v->origin != SW_ORIGIN_CONFIG)
+			continue;
+		e = config_setting_add(l, NULL, CONFIG_TYPE_GROUP);
+		add_int(e, "id", v->id);
+		add_str(e, "port", sw->ports[v->port].name);
+		if (v->kind == SW_BIND_VIF) {
+			add_int(e, "vif", v->key);
+		} else if (v->kind == SW_BIND_ECID) {
+			add_int(e, "ecid", v->key);
+		} else {
+			vn_eth_format_mac(v->mac, mac);
+			add_str(e, "mac", mac);
+		}
+		/* Only a VLAN of its own: one taken from the profile must stay
+		 * the profile's after loading (it follows a profile change). */
+		if (v->own_vlan)
+			add_int(e, "vlan", v->vlan);
+		if (v->profile >= 0)
+			add_str(e, "profile", sw->profiles[v->profile].name);
+	}
+
+	if (!*path || strlen(path) + sizeof(".tmp") > sizeof(tmp)) {
+		snprintf(err, errlen, "config save: the path must be 1..%zu characters",
+			sizeof(tmp) - sizeof(".tmp"));
+		goto out;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (config_write_file(&cfg, tmp) != CONFIG_TRUE) {
+		snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (rename(tmp, path)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		remove(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	config_destroy(&cfg);
+	return rc;
+}
+
+/* ---- reload ---------------------------------------------------------------- */
+
+static const struct sw_conf_profile *
+conf_profile(const struct sw_conf *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_profiles; i++)
+		if (!strcmp(c->profiles[i].name, name))
+			return &c->profiles[i];
+	return NULL;
+}
+
+static const struct sw_conf_veth *
+conf_veth(const struct sw_conf *c, uint32_t id)
+{
+	for (size_t i = 0; i < c->n_veths; i++)
+		if (c->veths[i].id == id)
+			return &c->veths[i];
+	return NULL;
+}
+
+/* Would the configured vEth 'cv' be the same as the running 'v' once the
+ * new profiles are in place?  A vEth that follows its profile's VLAN stays
+ * the same when only that VLAN changes: the profile update moves it. */
+static bool
+veth_same(const struct sw *sw, const struct sw_veth *v, const struct sw_conf_veth *cv)
+{
+	const struct sw_port *p = &sw->ports[v->port];
+	const char *prof = v->profile >= 0 ? sw->profiles[v->profile].name : "";
+	bool own = cv->has_vlan && !cv->vlan_from_profile;
+
+	return !strcmp(p->name, cv->port) && v->kind == cv->kind &&
+		(cv->kind == SW_BIND_MAC ? !memcmp(v->mac, cv->mac, 6) : v->key == cv->key) &&
+		!strcmp(prof, cv->profile) && v->own_vlan == own &&
+		(!own || v->vlan == cv->vlan);
+}
+
+int
+sw_config_apply(struct sw *sw, const struct sw_conf *c, uint64_t now, char *err, size_t errlen)
+{
+	struct sw_htab binds, macs; /* the final bindings: per port, and MAC+VLAN */
+	uint32_t *count, n_final = 0;
+	int rc = -1;
+
+	/* 1. Checks.  Ports: the same set, names and kinds (back-ends stay). */
+	if (c->n_ports != sw->n_ports) {
+		snprintf(err, errlen, "%s: adding or removing ports needs a restart", c->path);
+		return -1;
+	}
+	for (unsigned i = 0; i < sw->n_ports; i++) {
+		const struct sw_conf_port *cp = &c->ports[i];
+		const struct sw_port *p = &sw->ports[i];
+
+		if (strcmp(cp->name, p->name) || cp->role != p->role || cp->mode != p->mode ||
+			strcmp(cp->ifname, p->ifname)) {
+			snprintf(err, errlen,
+				"%s:%d: port '%s': changing a port's name, role, mode or interface "
+				"needs a restart",
+				c->path, cp->line, cp->name);
+			return -1;
+		}
+	}
+	if (c->max_veths != sw->max_veths || c->fdb_max != sw->conf.fdb_max) {
+		snprintf(err, errlen, "%s: switch.max_veths and switch.fdb_max need a restart",
+			c->path);
+		return -1;
+	}
+	/* Profiles that go away must not be in use by a vEth that stays. */
+	for (size_t i = 0; i < sw->n_profiles; i++) {
+		const struct sw_profile *p = &sw->profiles[i];
+
+		if (!p->name[0] || conf_profile(c, p->name))
+			continue;
+		for (size_t s = 0; s < sw->slots_hwm; s++) {
+			const struct sw_veth *v = &sw->veths[s];
+
+			/* Configured vEths are replaced by the file's, whose
+			 * profiles the loader checked; the others stay. */
+			if (v->used && v->profile == (int32_t)i &&
+				v->origin != SW_ORIGIN_CONFIG) {
+				snprintf(err, errlen,
+					"%s: profile '%s' is removed but vEth %u uses it",
+					c->path, p->name, v->id);
+				return -1;
+			}
+		}
+	}
+	/* The final bindings must be unique (on their port, and a MAC once per
+	 * VLAN switch-wide) and fit the limits: non-config vEths stay as they
+	 * are, config vEths become exactly the file's. */
+	if (sw_htab_init(&binds, sw->max_veths + (uint32_t)c->n_veths)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (sw_htab_init(&macs, sw->max_veths + (uint32_t)c->n_veths)) {
+		sw_htab_free(&binds);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	count = calloc(sw->n_ports, sizeof(*count));
+	if (!count) {
+		sw_htab_free(&binds);
+		sw_htab_free(&macs);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (size_t s = 0; s < sw->slots_hwm; s++) {
+		const struct sw_veth *v = &sw->veths[s];
+		struct sw_veth nv;
+
+		if (!v->used || v->origin == SW_ORIGIN_CONFIG)
+			continue;
+		if (conf_veth(c, v->id)) {
+			snprintf(err, errlen, "%s: vEth %u is already a %s vEth", c->path,
+				v->id, v->origin == SW_ORIGIN_AUTO ? "auto-created" : "VDP");
+			goto out;
+		}
+		/* Its binding once the new profiles are in: a MAC-bound vEth that
+		 * follows its profile's VLAN moves with it. */
+		nv = *v;
+		if (!v->own_vlan && v->profile >= 0) {
+			const struct sw_conf_profile *cp =
+				conf_profile(c, sw->profiles[v->profile].name);
+
+			nv.vlan = cp && cp->has_vlan ? cp->vlan : 0;
+		}
+		if (sw_htab_find(&binds, sw_bind_k1(&nv), nv.port) ||
+			(nv.kind == SW_BIND_MAC &&
+				sw_htab_find(&macs, SW_FDB_K1(nv.vlan, nv.mac), 0))) {
+			snprintf(err, errlen,
+				"%s: vEth %u would take another vEth's binding with the new "
+				"profile VLANs",
+				c->path, v->id);
+			goto out;
+		}
+		sw_htab_insert(&binds, sw_bind_k1(&nv), v->port, (int32_t)v->id, 0);
+		if (nv.kind == SW_BIND_MAC)
+			sw_htab_insert(&macs, SW_FDB_K1(nv.vlan, nv.mac), 0, (int32_t)v->id, 0);
+		count[v->port]++;
+		n_final++;
+	}
+	for (size_t i = 0; i < c->n_veths; i++) {
+		const struct sw_conf_veth *cv = &c->veths[i];
+		struct sw_port *p = sw_port_by_name(sw, cv->port);
+		struct sw_veth tmp = {
+			.kind = (uint8_t)cv->kind, .key = cv->key, .vlan = cv->vlan
+		};
+		struct sw_htab_ent *e;
+
+		memcpy(tmp.mac, cv->mac, 6);
+		e = sw_htab_find(&binds, sw_bind_k1(&tmp), p->idx);
+		if (!e && cv->kind == SW_BIND_MAC)
+			e = sw_htab_find(&macs, SW_FDB_K1(cv->vlan, cv->mac), 0);
+		if (e) {
+			snprintf(err, errlen, "%s:%d: vEth %u: its binding is taken by vEth %d",
+				c->path, cv->line, cv->id, e->val);
+			goto out;
+		}
+		sw_htab_insert(&binds, sw_bind_k1(&tmp), p->idx, (int32_t)cv->id, 0);
+		if (cv->kind == SW_BIND_MAC)
+			sw_htab_insert(
+				&macs, SW_FDB_K1(cv->vlan, cv->mac), 0, (int32_t)cv->id, 0);
+		if (++count[p->idx] > c->ports[p->idx].max_veths) {
+			snprintf(err, errlen, "%s:%d: port '%s' would exceed max_veths = %u",
+				c->path, cv->line, p->name, c->ports[p->idx].max_veths);
+			goto out;
+		}
+		n_final++;
+	}
+	for (unsigned i = 0; i < sw->n_ports; i++)
+		if (count[i] > c->ports[i].max_veths) {
+			snprintf(err, errlen,
+				"%s:%d: port '%s': max_veths = %u but it has %u vEths that are "
+				"not configured (auto-created or VDP)",
+				c->path, c->ports[i].line, c->ports[i].name,
+				c->ports[i].max_veths, count[i]);
+			goto out;
+		}
+	if (n_final > sw->max_veths) {
+		snprintf(err, errlen,
+			"%s: %u vEths (configured and not) would exceed switch.max_veths = %u",
+			c->path, n_final, sw->max_veths);
+		goto out;
+	}
+
+	/* 2. Apply; nothing below can fail.  Order matters: vEths that go
+	 * (or change) go first, so they neither hold a binding another vEth
+	 * moves to nor keep a profile in use; then profiles; then the
+	 * binding index is rebuilt (profile VLAN changes move MAC+VLAN
+	 * bindings, possibly onto each other's old ones); then new vEths. */
+	for (unsigned i = 0; i < sw->n_ports; i++) {
+		struct sw_port *p = &sw->ports[i];
+		const struct sw_conf_port *cp = &c->ports[i];
+
+		p->admin_up = cp->admin_up;
+		p->auto_create = cp->auto_create;
+		p->reflective_relay = cp->reflective_relay;
+		p->max_veths = cp->max_veths;
+		memcpy(p->vlans, cp->vlans, sizeof(p->vlans));
+	}
+	sw->fdb.aging_us = (uint64_t)c->fdb_aging_s * 1000000u;
+	for (size_t s = 0; s < sw->slots_hwm; s++) {
+		struct sw_veth *v = &sw->veths[s];
+		const struct sw_conf_veth *cv;
+
+		if (!v->used || v->origin != SW_ORIGIN_CONFIG)
+			continue;
+		cv = conf_veth(c, v->id);
+		if (!cv || !veth_same(sw, v, cv)) {
+			sw_veth_del_reason(
+				sw, v->id, now, cv ? "changed by reload" : "removed by reload");
+		}
+	}
+	/* Removed profiles have no user left (checked above): tombstones
+	 * first, so that their slots can take the new ones. */
+	for (size_t i = 0; i < sw->n_profiles; i++)
+		if (sw->profiles[i].name[0] && !conf_profile(c, sw->profiles[i].name))
+			memset(&sw->profiles[i], 0, sizeof(sw->profiles[i]));
+	for (size_t i = 0; i < c->n_profiles; i++) {
+		const struct sw_conf_profile *cp = &c->profiles[i];
+		int32_t idx = sw_profile_index(sw, cp->name);
+
+		if (idx < 0) {
+			sw_profile_add(sw, cp, err, errlen);
+			continue;
+		}
+		if (sw->profiles[idx].type_id != cp->type_id ||
+			sw->profiles[idx].type_version != cp->type_version ||
+			sw->profiles[idx].has_vlan != cp->has_vlan ||
+			(cp->has_vlan && sw->profiles[idx].vlan != cp->vlan))
+			sw_profile_update(sw, idx, cp, now, false);
+	}
+	sw->default_profile =
+		c->default_profile[0] ? sw_profile_index(sw, c->default_profile) : -1;
+	sw_htab_clear(&sw->by_bind);
+	sw_htab_clear(&sw->by_mac);
+	for (size_t s = 0; s < sw->slots_hwm; s++)
+		if (sw->veths[s].used)
+			sw_veth_index(sw, (int32_t)s);
+	for (size_t i = 0; i < c->n_veths; i++)
+		if (!sw_veth_by_id(sw, c->veths[i].id))
+			sw_veth_add(sw, &c->veths[i], SW_ORIGIN_CONFIG, now, err, errlen);
+	err[0] = '\0';
+	rc = 0;
+out:
+	free(count);
+	sw_htab_free(&binds);
+	sw_htab_free(&macs);
+	return rc;
+}

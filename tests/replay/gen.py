@@ -1,0 +1,344 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""gen.py - writes the input captures of the replay cases.
+
+    tests/replay/gen.py            write every case's in-PORT.pcap
+    tests/replay/gen.py --check    regenerate in memory and compare with the
+                                   committed captures byte for byte (run.sh
+                                   does this first, so the generator and the
+                                   committed inputs cannot drift apart)
+
+Plain python3, standard library only.  Every frame of every case is written
+out below, readably, with its explicit capture time.  Each case's switch.conf,
+args, checks and README are written by hand beside its captures; the MACs,
+vifs and E-CIDs used here are the ones those configurations define.
+
+Every generated frame carries EtherType 0x88B5 (IEEE 802 local experimental)
+and, as its payload, a short ASCII label naming the case and the frame
+("vntag-forwarding F3"), so that any output frame can be traced back to its
+input with `tshark -x` or `vnctl decode`.  Frames are padded to the 60-byte
+Ethernet minimum, as a NIC would deliver them.
+"""
+
+import os
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Every case starts at this capture time (2023-11-14 22:13:20 UTC); frame
+# times below are offsets in seconds from it, exact to the microsecond.
+T0_US = 1700000000 * 1000000
+
+BCAST = "ff:ff:ff:ff:ff:ff"
+MCAST = "01:00:5e:00:00:fb"  # an IPv4 multicast group MAC (mDNS)
+EXP_TYPE = 0x88B5  # IEEE 802 local experimental EtherType 1
+
+
+# ---- frame builders ----------------------------------------------------------
+
+
+def mac(s):
+    b = bytes.fromhex(s.replace(":", ""))
+    assert len(b) == 6, s
+    return b
+
+
+def vntag(svif=0, d=0, p=0, dvif=0, looped=0, r=0, ver=0):
+    """VN-Tag: d(1) p(1) dvif(14) l(1) r(1) ver(2) svif(12)."""
+    word = d << 31 | p << 30 | dvif << 16 | looped << 15 | r << 14 | ver << 12 | svif
+    return struct.pack("!HI", 0x8926, word)
+
+
+def etag(ecid=0, iecid=0, grp=0, pcp=0, dei=0, resv=0):
+    """802.1BR E-Tag: E-PCP(3) E-DEI(1) Ingress_E-CID_base(12) | resv(2) GRP(2)
+    E-CID_base(12) | Ingress_E-CID_ext(8) | E-CID_ext(8)."""
+    return struct.pack(
+        "!HHHBB",
+        0x893F,
+        pcp << 13 | dei << 12 | (iecid & 0xFFF),
+        resv << 14 | grp << 12 | (ecid & 0xFFF),
+        iecid >> 12,
+        ecid >> 12,
+    )
+
+
+def ctag(vid, pcp=0):
+    return struct.pack("!HH", 0x8100, pcp << 13 | vid)
+
+
+def stag(vid, pcp=0):
+    return struct.pack("!HH", 0x88A8, pcp << 13 | vid)
+
+
+def frame(dst, src, *tags, label, etype=EXP_TYPE, size=60):
+    """DA SA [tags] EtherType label, zero-padded to 'size' bytes."""
+    f = mac(dst) + mac(src) + b"".join(tags) + struct.pack("!H", etype) + label.encode()
+    assert len(f) <= size, label
+    return f + bytes(size - len(f))
+
+
+# ---- pcap writing -------------------------------------------------------------
+
+
+def pcap_bytes(records):
+    """Classic little-endian pcap, microsecond timestamps, Ethernet."""
+    out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)]
+    for t_us, data in records:
+        out.append(struct.pack("<IIII", t_us // 1000000, t_us % 1000000, len(data), len(data)))
+        out.append(data)
+    return b"".join(out)
+
+
+class Case:
+    def __init__(self, name):
+        self.name = name
+        self.frames = {}  # port -> [(t_us, bytes)]
+        self.n = 0
+
+    def at(self, t, port, data):
+        """Frame 'data' received on 'port' at T0 + t seconds."""
+        t_us = T0_US + round(t * 1000000)
+        lst = self.frames.setdefault(port, [])
+        assert not lst or lst[-1][0] < t_us, f"{self.name}: times must increase per port"
+        lst.append((t_us, data))
+
+    def label(self):
+        """The next frame label: '<case> F<n>'."""
+        self.n += 1
+        return f"{self.name} F{self.n}"
+
+    def files(self):
+        return {f"in-{p}.pcap": pcap_bytes(r) for p, r in sorted(self.frames.items())}
+
+
+CASES = []
+
+
+def case(fn):
+    c = Case(fn.__name__.replace("_", "-"))
+    fn(c)
+    CASES.append(c)
+    return fn
+
+
+# ---- the cases ------------------------------------------------------------------
+# Names of stations: V<vif> behind VN-Tag vifs, E<ecid> behind E-CIDs, M<n>
+# VEPA stations, U<n> stations beyond the uplinks (00:00:5e:00:53:xx is the
+# RFC 7042 documentation range).
+
+V5, V6, V7, V8, V9 = (f"52:54:00:00:00:0{i}" for i in (5, 6, 7, 8, 9))
+E300, E301, EX = "52:54:00:00:01:2c", "52:54:00:00:01:2d", "52:54:00:01:23:45"
+M1, M2, M3, M4, M8, M9 = (f"52:54:00:00:02:0{i}" for i in (1, 2, 3, 4, 8, 9))
+M61, M62 = "52:54:00:00:06:01", "52:54:00:00:06:02"
+U1, U2, U3 = "00:00:5e:00:53:01", "00:00:5e:00:53:02", "00:00:5e:00:53:03"
+
+
+@case
+def vntag_forwarding(c):
+    # h1 (vntag): vif5, vif6 in VLAN 10, vif7 in VLAN 20; h3 (etag): E-CID 300 in VLAN 10.
+    c.at(0.0, "h1", frame(BCAST, V5, vntag(svif=5), label=c.label()))  # F1 flood
+    c.at(0.1, "h1", frame(V5, V6, vntag(svif=6), label=c.label()))  # F2 looped unicast
+    c.at(0.2, "up0", frame(V6, U1, ctag(10), label=c.label()))  # F3 uplink -> vif6
+    c.at(0.3, "h1", frame(U1, V5, vntag(svif=5), label=c.label()))  # F4 vif5 -> uplink
+    # F5: an inner C-tag with the vEth's own VLAN (and PCP 3) is accepted and removed.
+    c.at(0.4, "h1", frame(V6, V5, vntag(svif=5), ctag(10, pcp=3), label=c.label()))
+    c.at(0.5, "h1", frame(BCAST, V7, vntag(svif=7), label=c.label()))  # F6 VLAN 20 flood
+    c.at(0.6, "h1", frame(MCAST, V6, vntag(svif=6), label=c.label()))  # F7 multicast
+    c.at(0.7, "h1", frame("52:54:00:00:00:99", V5, vntag(svif=5), label=c.label()))  # F8
+    c.at(0.8, "up0", frame(BCAST, U1, ctag(10), label=c.label()))  # F9 one frame per vif
+
+
+@case
+def etag_forwarding(c):
+    # h3 (etag): E-CIDs 300, 301 and 0x12345 (extended bits in use), VLAN 10;
+    # h1 (vntag): vif5 in VLAN 10.
+    c.at(0.0, "h3", frame(BCAST, E300, etag(ecid=300), label=c.label()))  # F1 flood
+    c.at(0.1, "h3", frame(E300, E301, etag(ecid=301), label=c.label()))  # F2 back down h3
+    c.at(0.2, "up0", frame(E301, U1, ctag(10), label=c.label()))  # F3 uplink -> 301
+    # F4: a port extender naming the source in Ingress_E-CID (E-CID 0).
+    c.at(0.3, "h3", frame(E300, EX, etag(ecid=0, iecid=0x12345), label=c.label()))
+    # F5, F6: an inner priority tag (VID 0) carries the PCP to the egress tag.
+    c.at(0.4, "h3", frame(U1, E300, etag(ecid=300), ctag(0, pcp=5), label=c.label()))
+    c.at(0.5, "h3", frame(E300, E301, etag(ecid=301), ctag(0, pcp=6), label=c.label()))
+    c.at(0.6, "h1", frame(EX, V5, vntag(svif=5), label=c.label()))  # F7 vntag -> etag
+
+
+def vepa_frames(c):
+    # h2 (vepa): M1, M2, M3 in VLAN 10, M4 in VLAN 20, M8, M9 untagged (VLAN 0).
+    c.at(0.0, "h2", frame(BCAST, M1, ctag(10), label=c.label()))  # F1 flood
+    c.at(0.1, "h2", frame(M1, M2, ctag(10), label=c.label()))  # F2 M2 -> M1 same port
+    c.at(0.2, "h2", frame(M1, M1, ctag(10), label=c.label()))  # F3 addressed to itself
+    c.at(0.3, "h2", frame(BCAST, M8, label=c.label()))  # F4 untagged flood
+    c.at(0.4, "h2", frame(M8, M9, label=c.label()))  # F5 untagged unicast
+    c.at(0.5, "up0", frame(M2, U1, ctag(10), label=c.label()))  # F6 uplink -> M2
+    c.at(0.6, "up0", frame(BCAST, U1, ctag(20), label=c.label()))  # F7 VLAN 20 flood
+    c.at(0.7, "h2", frame("52:54:00:00:02:99", M3, ctag(10), label=c.label()))  # F8
+
+
+@case
+def vepa_relay_on(c):
+    vepa_frames(c)
+
+
+@case
+def vepa_relay_off(c):
+    vepa_frames(c)
+
+
+@case
+def uplink_trunk(c):
+    # up0 carries 10, 20; up1 carries 10 and untagged; h1 (vntag): vif5 VLAN 10,
+    # vif6 VLAN 20, vif8 VLAN 0 (untagged).
+    c.at(0.0, "up0", frame(BCAST, U1, ctag(10), label=c.label()))  # F1
+    c.at(0.1, "up0", frame(BCAST, U1, ctag(20), label=c.label()))  # F2
+    c.at(0.2, "up0", frame(BCAST, U1, ctag(30), label=c.label()))  # F3 VLAN not carried
+    c.at(0.3, "up0", frame(BCAST, U1, label=c.label()))  # F4 untagged, up0 has no VLAN 0
+    c.at(0.4, "up0", frame(BCAST, U1, stag(10), label=c.label()))  # F5 S-tag, not a C-tag
+    c.at(0.5, "h1", frame(U1, V5, vntag(svif=5), label=c.label()))  # F6 known on up0
+    c.at(0.6, "up1", frame(U1, U2, ctag(10), label=c.label()))  # F7 uplink -> uplink
+    c.at(0.7, "up0", frame(U1, U3, ctag(10), label=c.label()))  # F8 hairpin on up0
+    c.at(0.8, "up1", frame(BCAST, U2, label=c.label()))  # F9 untagged on up1
+    c.at(0.9, "h1", frame(U2, V8, vntag(svif=8), label=c.label()))  # F10 vif8 -> up1
+
+
+@case
+def learning(c):
+    # h1 (vntag) vif5, h3 (etag) E-CID 300, h2 (vepa) M1, up0: all VLAN 10.
+    c.at(0.0, "h1", frame(BCAST, V5, vntag(svif=5), label=c.label()))  # F1 flood, learn V5
+    c.at(0.1, "h3", frame(V5, E300, etag(ecid=300), label=c.label()))  # F2 known V5
+    c.at(0.2, "h1", frame(E300, V5, vntag(svif=5), label=c.label()))  # F3 known E300
+    c.at(0.3, "h2", frame(E300, M1, ctag(10), label=c.label()))  # F4 M1 -> E300
+    c.at(0.4, "up0", frame(M1, U1, ctag(10), label=c.label()))  # F5 U1 -> M1
+    c.at(0.5, "up0", frame(BCAST, V5, ctag(10), label=c.label()))  # F6 V5 moves to up0
+    c.at(0.6, "h3", frame(V5, E300, etag(ecid=300), label=c.label()))  # F7 now up0
+
+
+@case
+def aging(c):
+    # switch.fdb_aging = 10 s; h1 vif5, h3 E-CID 300, up0: VLAN 10.  Run with --until 30.
+    c.at(0.0, "h1", frame(BCAST, V5, vntag(svif=5), label=c.label()))  # F1 learn V5 @0
+    c.at(1.0, "h3", frame(V5, E300, etag(ecid=300), label=c.label()))  # F2 known
+    c.at(2.0, "up0", frame(BCAST, U1, ctag(10), label=c.label()))  # F3 learn U1 @2
+    c.at(5.0, "h3", frame(V5, E300, etag(ecid=300), label=c.label()))  # F4 still known
+    c.at(15.0, "h3", frame(V5, E300, etag(ecid=300), label=c.label()))  # F5 V5 aged: flood
+    c.at(16.0, "h1", frame(E300, V5, vntag(svif=5), label=c.label()))  # F6 known again
+
+
+@case
+def auto_create(c):
+    # default_profile "web" (VLAN 10); h1 vntag max 2 (vif5 configured),
+    # h2 vepa max 1, h3 etag max 1, all auto_create = true.
+    c.at(0.0, "h1", frame(BCAST, V9, vntag(svif=9), label=c.label()))  # F1 creates vif9
+    c.at(0.1, "h1", frame(BCAST, V8, vntag(svif=8), label=c.label()))  # F2 h1 full
+    c.at(0.2, "h1", frame(V9, V5, vntag(svif=5), label=c.label()))  # F3 vif5 -> vif9
+    c.at(0.3, "h2", frame(BCAST, M1, ctag(20), label=c.label()))  # F4 creates M1/20
+    c.at(0.4, "h2", frame(BCAST, M2, ctag(20), label=c.label()))  # F5 h2 full
+    c.at(0.5, "h3", frame(V9, E300, etag(ecid=400), label=c.label()))  # F6 creates 400
+    c.at(0.6, "h3", frame(V9, E301, etag(ecid=401), label=c.label()))  # F7 h3 full
+
+
+@case
+def drops(c):
+    # Each frame is dropped for the reason written beside it, except the
+    # "setup" frames, which teach the FDB a station first.
+    t = [0.0]
+
+    def at(port, data):
+        c.at(t[0], port, data)
+        t[0] = round(t[0] + 0.01, 6)
+
+    L = c.label
+    # malformed
+    L()  # F1 is too short to carry its label
+    at("h1", mac(BCAST) + mac(V5)[:4])  # F1: 10 bytes, no room for the MACs
+    at("h1", frame(BCAST, V5, vntag(svif=5, ver=1), label=L()))  # F2: VN-Tag version 1
+    at("h1", frame(BCAST, V5, vntag(svif=5), ctag(10), ctag(10), label=L()))  # F3: 2 C-tags
+    at("h1", frame(BCAST, V5, vntag(svif=5), etype=0x05FF, label=L()))  # F4: type 1535
+    at("h2", frame(BCAST, M1, ctag(10), ctag(10), label=L()))  # F5: 2 C-tags on vepa
+    # missing_tag
+    at("h1", frame(BCAST, V5, label=L()))  # F6: untagged on vntag
+    at("h3", frame(BCAST, E300, etag(ecid=0, iecid=0), label=L()))  # F7: E-CID 0
+    at("up0", frame(BCAST, U1, label=L()))  # F8: untagged on a tagged-only uplink
+    # wrong_direction
+    at("h1", frame(BCAST, V5, vntag(svif=5, d=1, dvif=6), label=L()))  # F9: d=1
+    at("h3", frame(BCAST, E300, etag(ecid=300, grp=1), label=L()))  # F10: GRP 1
+    # unknown_veth
+    at("h1", frame(BCAST, V9, vntag(svif=99), label=L()))  # F11
+    at("h3", frame(BCAST, E301, etag(ecid=999), label=L()))  # F12
+    at("h2", frame(BCAST, M9, ctag(10), label=L()))  # F13: unknown MAC
+    at("h2", frame(BCAST, M1, ctag(20), label=L()))  # F14: M1 is bound in VLAN 10
+    # vlan_not_allowed
+    at("h1", frame(BCAST, V5, vntag(svif=5), ctag(20), label=L()))  # F15: vif5 is VLAN 10
+    at("up0", frame(BCAST, U1, ctag(30), label=L()))  # F16: up0 carries 10, 20
+    # spoofed_source
+    at("h1", frame(BCAST, "03:00:00:00:00:05", vntag(svif=5), label=L()))  # F17
+    at("up0", frame(BCAST, "01:00:5e:00:00:01", ctag(10), label=L()))  # F18
+    # self_reflection
+    at("h2", frame(M1, M1, ctag(10), label=L()))  # F19
+    # limit
+    at("h4", frame(BCAST, V7, vntag(svif=2), label=L()))  # F20: h4 max_veths = 1
+    # port_down
+    at("h5", frame(BCAST, V5, vntag(svif=5), label=L()))  # F21: h5 admin down
+    # reserved_da
+    at("h1", frame("01:80:c2:00:00:05", V5, vntag(svif=5), label=L()))  # F22
+    at("up0", frame("01:80:c2:00:00:00", U1, ctag(10), label=L()))  # F23
+    # same_veth: vif5 sends to V5, which the FDB has on vif5 (from F24 on)
+    at("h1", frame(V5, V5, vntag(svif=5), label=L()))  # F24: addressed to itself
+    at("h1", frame(V5, V6, vntag(svif=5), label=L()))  # F25: 2nd MAC behind vif5
+    # no_route
+    at("h6", frame(BCAST, M62, ctag(10), label=L()))  # F26: setup, learn M62 on h6
+    at("h6", frame(M62, M61, ctag(10), label=L()))  # F27: relay off, M62 is on h6
+    at("up0", frame(BCAST, U2, ctag(10), label=L()))  # F28: setup, learn U2 on up0
+    at("up0", frame(U2, U1, ctag(10), label=L()))  # F29: U2 is behind up0 itself
+
+
+@case
+def oversize(c):
+    # A 17000-byte frame is beyond what the pcap back-end can send (16448).
+    c.at(0.0, "h1", frame(BCAST, V6, vntag(svif=6), label=c.label()))  # F1 learn V6
+    c.at(0.1, "h1", frame(V6, V5, vntag(svif=5), label=c.label(), size=17000))  # F2
+    c.at(0.2, "h1", frame(V6, V5, vntag(svif=5), label=c.label(), size=9018))  # F3 jumbo
+
+
+# ---- main -------------------------------------------------------------------------
+
+
+def main(argv):
+    check = argv[1:] == ["--check"]
+    if argv[1:] and not check:
+        print("usage: gen.py [--check]", file=sys.stderr)
+        return 2
+    bad = 0
+    for c in CASES:
+        d = os.path.join(HERE, c.name)
+        files = c.files()
+        if check:
+            for name, data in files.items():
+                try:
+                    with open(os.path.join(d, name), "rb") as f:
+                        same = f.read() == data
+                except OSError:
+                    same = False
+                if not same:
+                    print(f"gen.py: {c.name}/{name} is not what gen.py writes "
+                          "(run tests/replay/gen.py)", file=sys.stderr)
+                    bad += 1
+        else:
+            os.makedirs(d, exist_ok=True)
+            for name, data in files.items():
+                with open(os.path.join(d, name), "wb") as f:
+                    f.write(data)
+        # A capture gen.py no longer writes would silently stay in use.
+        for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+            if name.startswith("in-") and name.endswith(".pcap") and name not in files:
+                print(f"gen.py: {c.name}/{name} is not written by gen.py: remove it",
+                      file=sys.stderr)
+                bad += 1
+    if check and not bad:
+        print(f"gen.py: the inputs of {len(CASES)} cases are what gen.py writes")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -113,56 +113,6 @@ cmd_show_ports(struct req *r, int argc, char **argv)
 	return 0;
 }
 
-static void
-write_veth(struct req *r, const struct sw_veth *v)
-{
-	struct sw *sw = r->env->sw;
-	const struct sw_profile *prof = sw_profile_at(sw, v->profile);
-	struct sw_writer *w = r->w;
-
-	sw_w_obj_start(w, NULL, NULL);
-	sw_w_uint(w, "id", "ID", v->id);
-	sw_w_str(w, "port", "Port", sw->ports[v->port].name);
-	if (v->kind == SW_BIND_VIF) {
-		sw_w_str(w, "bind", "Bound by", "vif");
-		sw_w_uint(w, "vif", "VIF", v->key);
-	} else if (v->kind == SW_BIND_ECID) {
-		sw_w_str(w, "bind", "Bound by", "ecid");
-		sw_w_uint(w, "ecid", "E-CID", v->key);
-	} else {
-		char m[18];
-
-		vn_eth_format_mac(v->mac, m);
-		sw_w_str(w, "bind", "Bound by", "mac");
-		sw_w_str(w, "mac", "MAC", m);
-	}
-	sw_w_uint(w, "vlan", "VLAN", v->vlan);
-	sw_w_str(w, "profile", "Profile", prof ? prof->name : "");
-	sw_w_str(w, "origin", "Origin",
-		v->origin == SW_ORIGIN_AUTO          ? "auto"
-			: v->origin == SW_ORIGIN_VDP ? "vdp"
-						     : "config");
-	sw_w_str(w, "state", "State", sw->ports[v->port].admin_up ? "up" : "down");
-	sw_w_uint(w, "created_us", "Created (us)", v->created_us);
-	sw_w_uint(w, "last_rx_us", "Last received (us)", v->last_rx_us);
-	sw_w_uint(w, "last_tx_us", "Last sent (us)", v->last_tx_us);
-	sw_w_obj_start(w, "rates", "Rates");
-	sw_w_uint(w, "rx_pps", "Received frames/s", v->rx_pps);
-	sw_w_uint(w, "tx_pps", "Sent frames/s", v->tx_pps);
-	sw_w_uint(w, "rx_bps", "Received bits/s", v->rx_bps);
-	sw_w_uint(w, "tx_bps", "Sent bits/s", v->tx_bps);
-	sw_w_obj_end(w);
-	sw_state_counters(w, "counters", &v->ctr);
-	sw_w_obj_end(w);
-}
-
-static int
-cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static int
 cmd_show_veths(struct req *r, int argc, char **argv)
@@ -179,27 +129,11 @@ cmd_show_veths(struct req *r, int argc, char **argv)
 		if (!v)
 			return fail(r, "no vEth %u", id);
 		sw_w_list_start(r->w, "veths", "vEths");
-		write_veth(r, v);
+		sw_state_veth(r->w, r->env->sw, v);
 		sw_w_list_end(r->w);
 		return 0;
 	}
-	sw_w_list_start(r->w, "veths", "vEths");
-	/* By id, like state.json. */
-	{
-		size_t n = sw_veth_slots(sw), k = 0;
-		uint32_t *ids = malloc((n ? n : 1) * sizeof(*ids));
-
-		if (!ids)
-			return fail(r, "out of memory");
-		for (size_t s = 0; s < n; s++)
-			if (sw_veth_slot(sw, s))
-				ids[k++] = sw_veth_slot(sw, s)->id;
-		qsort(ids, k, sizeof(*ids), cmp_u32);
-		for (size_t i = 0; i < k; i++)
-			write_veth(r, sw_veth_by_id(sw, ids[i]));
-		free(ids);
-	}
-	sw_w_list_end(r->w);
+	sw_state_veths(r->w, sw, r->env->now(r->env->aux)); /* by id, like state.json */
 	return 0;
 }
 

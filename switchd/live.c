@@ -116,29 +116,6 @@ on_signal(int signo, void *aux)
 
 /* Same document as replay's state.json, written beside and renamed so a
  * reader never sees half a file. */
-static int
-write_state(struct sw *sw, const char *path, uint64_t now, char *err, size_t errlen)
-{
-	struct sw_writer w;
-	char tmp[4096];
-	FILE *f;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	sw_writer_init(&w, SW_FMT_JSON, f);
-	sw_state_dump(&w, sw, now);
-	sw_writer_finish(&w);
-	if (ferror(f) | fclose(f) || rename(tmp, path)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
 
 static int
 write_pid(const char *path, char *err, size_t errlen)
@@ -300,7 +277,7 @@ sw_live_run(struct sw *sw, const struct sw_live_opts *o, char *err, size_t errle
 	log_totals(&l);
 	rc = 0;
 	if (o->state_file) {
-		if (write_state(sw, o->state_file, l.now, err, errlen))
+		if (sw_state_write_file(sw, o->state_file, l.now, err, errlen))
 			rc = -1;
 		else if (o->verbose)
 			fprintf(stderr, "vnswitchd: state written to %s\n", o->state_file);

@@ -3,6 +3,8 @@
 
 #include "switchd/state.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +68,44 @@ sw_state_ports(struct sw_writer *w, struct sw *sw)
 	sw_w_list_end(w);
 }
 
+void
+sw_state_veth(struct sw_writer *w, struct sw *sw, const struct sw_veth *v)
+{
+	const struct sw_profile *prof = sw_profile_at(sw, v->profile);
+
+	sw_w_obj_start(w, NULL, NULL);
+	sw_w_uint(w, "id", "ID", v->id);
+	sw_w_str(w, "port", "Port", sw->ports[v->port].name);
+	if (v->kind == SW_BIND_VIF) {
+		sw_w_str(w, "bind", "Bound by", "vif");
+		sw_w_uint(w, "vif", "VIF", v->key);
+	} else if (v->kind == SW_BIND_ECID) {
+		sw_w_str(w, "bind", "Bound by", "ecid");
+		sw_w_uint(w, "ecid", "E-CID", v->key);
+	} else {
+		char m[18];
+
+		vn_eth_format_mac(v->mac, m);
+		sw_w_str(w, "bind", "Bound by", "mac");
+		sw_w_str(w, "mac", "MAC", m);
+	}
+	sw_w_uint(w, "vlan", "VLAN", v->vlan);
+	sw_w_str(w, "profile", "Profile", prof ? prof->name : "");
+	sw_w_str(w, "origin", "Origin", origin_name(v->origin));
+	sw_w_str(w, "state", "State", sw->ports[v->port].admin_up ? "up" : "down");
+	sw_w_uint(w, "created_us", "Created (us)", v->created_us);
+	sw_w_uint(w, "last_rx_us", "Last received (us)", v->last_rx_us);
+	sw_w_uint(w, "last_tx_us", "Last sent (us)", v->last_tx_us);
+	sw_w_obj_start(w, "rates", "Rates");
+	sw_w_uint(w, "rx_pps", "Received frames/s", v->rx_pps);
+	sw_w_uint(w, "tx_pps", "Sent frames/s", v->tx_pps);
+	sw_w_uint(w, "rx_bps", "Received bits/s", v->rx_bps);
+	sw_w_uint(w, "tx_bps", "Sent bits/s", v->tx_bps);
+	sw_w_obj_end(w);
+	sw_state_counters(w, "counters", &v->ctr);
+	sw_w_obj_end(w);
+}
+
 static int
 cmp_slot_by_id(const void *a, const void *b, void *arg)
 {
@@ -88,32 +128,8 @@ sw_state_veths(struct sw_writer *w, struct sw *sw, uint64_t now)
 	if (slots)
 		qsort_r(slots, n, sizeof(*slots), cmp_slot_by_id, sw->veths);
 	sw_w_list_start(w, "veths", "vEths");
-	for (size_t i = 0; i < n; i++) {
-		const struct sw_veth *v = &sw->veths[slots[i]];
-		const struct sw_profile *prof = sw_profile_at(sw, v->profile);
-
-		sw_w_obj_start(w, NULL, NULL);
-		sw_w_uint(w, "id", "ID", v->id);
-		sw_w_str(w, "port", "Port", sw->ports[v->port].name);
-		if (v->kind == SW_BIND_VIF) {
-			sw_w_str(w, "bind", "Bound by", "vif");
-			sw_w_uint(w, "vif", "VIF", v->key);
-		} else if (v->kind == SW_BIND_ECID) {
-			sw_w_str(w, "bind", "Bound by", "ecid");
-			sw_w_uint(w, "ecid", "E-CID", v->key);
-		} else {
-			char m[18];
-
-			vn_eth_format_mac(v->mac, m);
-			sw_w_str(w, "bind", "Bound by", "mac");
-			sw_w_str(w, "mac", "MAC", m);
-		}
-		sw_w_uint(w, "vlan", "VLAN", v->vlan);
-		sw_w_str(w, "profile", "Profile", prof ? prof->name : "");
-		sw_w_str(w, "origin", "Origin", origin_name(v->origin));
-		sw_state_counters(w, "counters", &v->ctr);
-		sw_w_obj_end(w);
-	}
+	for (size_t i = 0; i < n; i++)
+		sw_state_veth(w, sw, &sw->veths[slots[i]]);
 	sw_w_list_end(w);
 	free(slots);
 }
@@ -193,4 +209,32 @@ sw_state_dump(struct sw_writer *w, struct sw *sw, uint64_t now)
 	sw_totals(sw, &tot);
 	sw_state_counters(w, "totals", &tot);
 	sw_w_obj_end(w);
+}
+
+int
+sw_state_write_file(struct sw *sw, const char *path, uint64_t now, char *err, size_t errlen)
+{
+	struct sw_writer w;
+	char tmp[4096];
+	FILE *f;
+
+	/* Written beside and renamed, so a reader never sees half a file. */
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
+	f = fopen(tmp, "w");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	sw_writer_init(&w, SW_FMT_JSON, f);
+	sw_state_dump(&w, sw, now);
+	sw_writer_finish(&w);
+	if (ferror(f) | fclose(f) || rename(tmp, path)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		remove(tmp);
+		return -1;
+	}
+	return 0;
 }

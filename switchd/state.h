@@ -15,8 +15,15 @@
 
 void sw_state_counters(struct sw_writer *w, const char *tag, const struct sw_counters *c);
 void sw_state_ports(struct sw_writer *w, struct sw *sw);
+/* One vEth as a list element: binding, VLAN, profile, origin, state,
+ * timestamps, rates and counters. */
+void sw_state_veth(struct sw_writer *w, struct sw *sw, const struct sw_veth *v);
 void sw_state_veths(struct sw_writer *w, struct sw *sw, uint64_t now);
 void sw_state_fdb(struct sw_writer *w, struct sw *sw, uint64_t now, int vlan_filter);
+/* Write the whole state as JSON to 'path' (atomic rename); 0 or -1 with
+ * a message. */
+int sw_state_write_file(
+	struct sw *sw, const char *path, uint64_t now, char *err, size_t errlen);
 /* The whole state as one object {switch, ports, veths, fdb, totals}. */
 void sw_state_dump(struct sw_writer *w, struct sw *sw, uint64_t now);
 

@@ -206,30 +206,6 @@ usage(FILE *out)
 }
 
 static int
-write_state(struct sw *sw, const char *path, uint64_t now, char *err, size_t errlen)
-{
-	struct sw_writer w;
-	char tmp[1100];
-	FILE *f;
-
-	/* Write beside and rename, so a reader never sees half a file. */
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	sw_writer_init(&w, SW_FMT_JSON, f);
-	sw_state_dump(&w, sw, now);
-	sw_writer_finish(&w);
-	if (ferror(f) | fclose(f) || rename(tmp, path)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static int
 run_replay(struct daemon *d, char **specs, size_t n_specs, const char *out_dir, double until_s,
 	int verbose, bool stay, const char *ctl_path, const struct sw_ctl_limits *lim)
 {
@@ -287,7 +263,7 @@ run_replay(struct daemon *d, char **specs, size_t n_specs, const char *out_dir, 
 			return rc;
 	}
 	snprintf(path, sizeof(path), "%s/state.json", out_dir);
-	if (write_state(sw, path, res.end_us, err, sizeof(err))) {
+	if (sw_state_write_file(sw, path, res.end_us, err, sizeof(err))) {
 		fprintf(stderr, "vnswitchd: %s\n", err);
 		return 1;
 	}

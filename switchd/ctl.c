@@ -113,7 +113,6 @@ cmd_show_ports(struct req *r, int argc, char **argv)
 	return 0;
 }
 
-
 static int
 cmd_show_veths(struct req *r, int argc, char **argv)
 {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "switchd/cplane.h"
 #include "switchd/sw_internal.h"
 #include "vntag/eth.h"
 
@@ -27,6 +28,10 @@ sw_event_name(enum sw_event_kind k)
 		[SW_EV_DROPS_STOPPED] = "drops_stopped",
 		[SW_EV_CHANGED] = "changed",
 		[SW_EV_DELETED] = "deleted",
+		[SW_EV_ASSOCIATED] = "associated",
+		[SW_EV_DEASSOCIATED] = "deassociated",
+		[SW_EV_KEEPALIVE_EXPIRED] = "keepalive_expired",
+		[SW_EV_REFUSED] = "refused",
 	};
 	return (unsigned)k < SW_EV_MAX ? names[k] : "unknown";
 }
@@ -156,6 +161,15 @@ sw_veth_set(struct sw *sw, uint32_t id, const struct sw_veth_change *ch, uint64_
 	slot = e->val;
 	v = &sw->veths[slot];
 	nv = *v;
+	/* A VDP vEth's binding and VLAN are what its station was granted: the
+	 * station would go on sending with them. */
+	if (v->origin == SW_ORIGIN_VDP && (ch->set_bind || ch->set_vlan || ch->clear_vlan)) {
+		snprintf(err, errlen,
+			"vEth %u belongs to a VDP association: its binding and VLAN are the "
+			"station's (veth del de-associates it)",
+			id);
+		return -1;
+	}
 	/* Work out the new settings completely before changing anything. */
 	if (ch->set_profile) {
 		prof = ch->profile[0] ? sw_profile_index(sw, ch->profile) : -1;
@@ -430,6 +444,19 @@ sw_port_set(struct sw *sw, const char *port, const char *key, const char *value,
 		p->admin_up = !strcmp(value, "up");
 		return 0;
 	}
+	if (!strcmp(key, "lldp")) {
+		int a = sw_lldp_admin_parse(value);
+
+		if (a < 0) {
+			snprintf(err, errlen, "lldp: '%s' is not rxtx, rx, tx or disabled",
+				value);
+			return -1;
+		}
+		p->lldp_admin = (enum sw_lldp_admin)a;
+		if (sw->cp)
+			sw_cplane_port_changed(sw->cp, p->idx, sw->now_us);
+		return 0;
+	}
 	if (!strcmp(key, "max_veths")) {
 		char *end;
 		unsigned long n;
@@ -473,6 +500,9 @@ sw_port_set(struct sw *sw, const char *port, const char *key, const char *value,
 				return -1;
 			}
 			p->reflective_relay = b;
+			sw_port_update_relay(p);
+			if (sw->cp)
+				sw_cplane_port_changed(sw->cp, p->idx, sw->now_us);
 		}
 		return 0;
 	}

@@ -25,6 +25,10 @@ enum sw_event_kind {
 	SW_EV_DROPS_STOPPED,
 	SW_EV_CHANGED,
 	SW_EV_DELETED,
+	SW_EV_ASSOCIATED,        /* VDP: the station associated it (or changed it) */
+	SW_EV_DEASSOCIATED,      /* VDP: de-associated by the station or the bridge */
+	SW_EV_KEEPALIVE_EXPIRED, /* VDP: no keep-alive within the supervision time */
+	SW_EV_REFUSED,           /* VDP: a request was refused (vEth 0: no vEth yet) */
 	SW_EV_MAX
 };
 
@@ -74,7 +78,8 @@ void sw_profile_update(
 	struct sw *sw, int32_t idx, const struct sw_conf_profile *p, uint64_t now, bool rekey);
 
 /* key: admin (up|down), auto_create (true|false), max_veths (N),
- * reflective_relay (true|false). */
+ * reflective_relay (true|false), lldp (rxtx|rx|tx|disabled).  The control
+ * plane, if any, follows (EVB TLV, LLDP agents). */
 int sw_port_set(struct sw *sw, const char *port, const char *key, const char *value, char *err,
 	size_t errlen);
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "switchd/admin.h"
+#include "switchd/cplane.h"
 #include "switchd/ctlproto.h"
 #include "switchd/state.h"
 #include "switchd/sw_internal.h"
@@ -242,6 +243,73 @@ cmd_show_events(struct req *r, int argc, char **argv)
 	return 0;
 }
 
+/* ---- control plane ---------------------------------------------------------- */
+
+static struct sw_cplane *
+cplane(struct req *r)
+{
+	struct sw_cplane *cp = sw_get_cplane(r->env->sw);
+
+	if (!cp)
+		fail(r, "this switch runs no control plane");
+	return cp;
+}
+
+static int
+cmd_show_lldp_neighbors(struct req *r, int argc, char **argv)
+{
+	struct sw_cplane *cp = cplane(r);
+
+	if (!cp)
+		return -1;
+	sw_cplane_show_lldp_neighbors(r->w, cp, r->env->now(r->env->aux));
+	return 0;
+}
+
+static int
+cmd_show_lldp_statistics(struct req *r, int argc, char **argv)
+{
+	struct sw_cplane *cp = cplane(r);
+
+	if (!cp)
+		return -1;
+	sw_cplane_show_lldp_stats(r->w, cp);
+	return 0;
+}
+
+static int
+cmd_show_evb(struct req *r, int argc, char **argv)
+{
+	struct sw_cplane *cp = cplane(r);
+
+	if (!cp)
+		return -1;
+	sw_cplane_show_evb(r->w, cp);
+	return 0;
+}
+
+static int
+cmd_show_ecp(struct req *r, int argc, char **argv)
+{
+	struct sw_cplane *cp = cplane(r);
+
+	if (!cp)
+		return -1;
+	sw_cplane_show_ecp(r->w, cp);
+	return 0;
+}
+
+static int
+cmd_show_vdp(struct req *r, int argc, char **argv)
+{
+	struct sw_cplane *cp = cplane(r);
+
+	if (!cp)
+		return -1;
+	sw_cplane_show_vdp(r->w, cp);
+	return 0;
+}
+
 static const struct ctl_cmd commands[];
 static const size_t n_commands;
 
@@ -360,11 +428,18 @@ cmd_veth_del(struct req *r, int argc, char **argv)
 {
 	uint32_t id;
 
+	const struct sw_veth *v;
+	bool vdp;
+
 	if (parse_veth_id(r, argv[0], &id))
 		return -1;
-	if (sw_veth_del(r->env->sw, id))
+	v = sw_veth_by_id(r->env->sw, id);
+	vdp = v && v->origin == SW_ORIGIN_VDP && sw_get_cplane(r->env->sw);
+	/* A VDP vEth: the bridge de-associates its VSI (the station is told
+	 * with an unsolicited DE-ASSOCIATE), which deletes it. */
+	if (sw_veth_del_reason(r->env->sw, id, r->env->now(r->env->aux), "deleted"))
 		return fail(r, "no vEth %u", id);
-	ok(r, "vEth %u deleted", id);
+	ok(r, vdp ? "vEth %u de-associated and deleted" : "vEth %u deleted", id);
 	return 0;
 }
 
@@ -516,7 +591,7 @@ cmd_port_set(struct req *r, int argc, char **argv)
 	if (argc < 3 || (argc - 1) % 2)
 		return fail(r,
 			"usage: port set NAME [admin up|down] [auto_create BOOL] "
-			"[max_veths N] [reflective_relay BOOL]");
+			"[max_veths N] [reflective_relay BOOL] [lldp rxtx|rx|tx|disabled]");
 	/* All or nothing: apply on a copy of the settings first. */
 	saved = *p;
 	for (int i = 1; i < argc; i += 2)
@@ -525,6 +600,11 @@ cmd_port_set(struct req *r, int argc, char **argv)
 			p->auto_create = saved.auto_create;
 			p->max_veths = saved.max_veths;
 			p->reflective_relay = saved.reflective_relay;
+			p->lldp_admin = saved.lldp_admin;
+			sw_port_update_relay(p);
+			if (sw_get_cplane(sw))
+				sw_cplane_port_changed(
+					sw_get_cplane(sw), p->idx, r->env->now(r->env->aux));
 			return -1;
 		}
 	ok(r, "port %s changed", argv[0]);
@@ -693,11 +773,21 @@ static const struct ctl_cmd commands[] = {
 		"counters and drops by reason" },
 	{ "show profiles", "", 0, 0, cmd_show_profiles, "port profiles" },
 	{ "show events", "[veth ID]", 0, 2, cmd_show_events, "per-vEth history" },
+	{ "show lldp neighbors", "", 0, 0, cmd_show_lldp_neighbors,
+		"LLDP neighbours of every port and agent" },
+	{ "show lldp statistics", "", 0, 0, cmd_show_lldp_statistics,
+		"LLDP agents: admin status and counters" },
+	{ "show evb", "", 0, 0, cmd_show_evb,
+		"EVB per host port: local, sent and station TLVs, operational values" },
+	{ "show ecp", "", 0, 0, cmd_show_ecp, "ECP channels: state and statistics" },
+	{ "show vdp", "", 0, 0, cmd_show_vdp,
+		"VDP: VSIs (state, timers, last status, hints) and per-channel statistics" },
 	{ "version", "", 0, 0, cmd_version, "daemon version" },
 	{ "list-commands", "", 0, 0, cmd_list, "this list" },
 	{ "veth add", "ID port NAME (vif N | ecid N | mac MAC) [vlan N] [profile NAME]", 3, 9,
 		cmd_veth_add, "add a vEth" },
-	{ "veth del", "ID", 1, 1, cmd_veth_del, "delete a vEth" },
+	{ "veth del", "ID", 1, 1, cmd_veth_del,
+		"delete a vEth (a VDP vEth: de-associate its VSI)" },
 	{ "veth set", "ID [profile NAME|none] [vlan N|profile] [port NAME (vif|ecid|mac) X]", 3,
 		11, cmd_veth_set, "change a vEth" },
 	{ "profile add", "NAME [type_id N] [type_version N] [vlan N]", 1, 7, cmd_profile_add,
@@ -705,8 +795,10 @@ static const struct ctl_cmd commands[] = {
 	{ "profile del", "NAME", 1, 1, cmd_profile_del, "delete an unused profile" },
 	{ "profile set", "NAME [type_id N] [type_version N] [vlan N|none]", 3, 7,
 		cmd_profile_set, "change a profile (its vEths follow)" },
-	{ "port set", "NAME [admin up|down] [auto_create B] [max_veths N] [reflective_relay B]",
-		3, 9, cmd_port_set, "change a port" },
+	{ "port set",
+		"NAME [admin up|down] [auto_create B] [max_veths N] [reflective_relay B] "
+		"[lldp rxtx|rx|tx|disabled]",
+		3, 11, cmd_port_set, "change a port" },
 	{ "counters clear", "", 0, 0, cmd_counters_clear, "zero every counter" },
 	{ "config save", "[PATH]", 0, 1, cmd_config_save, "write the running configuration" },
 	{ "config reload", "", 0, 0, cmd_config_reload, "re-read the configuration file" },
@@ -740,27 +832,51 @@ sw_ctl_error_reply(const char *why, size_t *reply_len)
 	return make_reply("error", "error", why, reply_len);
 }
 
+/* Words in a command name ("show lldp neighbors": 3). */
+static int
+name_words(const char *name)
+{
+	int n = 1;
+
+	for (; *name; name++)
+		n += *name == ' ';
+	return n;
+}
+
+/* Does argv start with the words of 'name'? */
+static bool
+name_matches(const char *name, int argc, char **argv)
+{
+	int i = 0;
+
+	for (const char *w = name; *w; i++) {
+		size_t len = strcspn(w, " ");
+
+		if (i >= argc || strlen(argv[i]) != len || strncmp(argv[i], w, len))
+			return false;
+		w += len;
+		w += *w == ' ';
+	}
+	return true;
+}
+
 static const struct ctl_cmd *
 find_command(int argc, char **argv, int *words)
 {
-	/* Two-word names first ("show veths"), then one-word ("trace"). */
-	for (size_t i = 0; i < n_commands; i++) {
-		const char *sp = strchr(commands[i].name, ' ');
+	const struct ctl_cmd *best = NULL;
 
-		if (sp && argc >= 2 &&
-			!strncmp(commands[i].name, argv[0], (size_t)(sp - commands[i].name)) &&
-			strlen(argv[0]) == (size_t)(sp - commands[i].name) &&
-			!strcmp(sp + 1, argv[1])) {
-			*words = 2;
-			return &commands[i];
+	/* The longest name that matches ("show lldp neighbors" before a
+	 * "show lldp" would, "show veths" before "trace"). */
+	for (size_t i = 0; i < n_commands; i++) {
+		int n = name_words(commands[i].name);
+
+		if (name_matches(commands[i].name, argc, argv) &&
+			(!best || n > name_words(best->name))) {
+			best = &commands[i];
+			*words = n;
 		}
 	}
-	for (size_t i = 0; i < n_commands; i++)
-		if (!strchr(commands[i].name, ' ') && !strcmp(commands[i].name, argv[0])) {
-			*words = 1;
-			return &commands[i];
-		}
-	return NULL;
+	return best;
 }
 
 /* Strict UTF-8 (no overlong forms, surrogates or code points over

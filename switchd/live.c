@@ -52,7 +52,8 @@ struct live {
 	struct sw_signal *sig[3];
 	struct live_port *ports; /* owned, one per switch port */
 	unsigned n_ports;
-	uint64_t now; /* the switch clock: last value handed out */
+	uint64_t now;   /* the switch clock: last value handed out */
+	uint64_t armed; /* the timer's deadline */
 };
 
 static uint64_t
@@ -79,7 +80,14 @@ static void
 round_end(void *aux)
 {
 	struct live *l = aux;
+	uint64_t next = sw_next_deadline(l->sw);
 
+	/* A control frame or command may have started an earlier timer (an
+	 * ECP retransmission 2.56 ms away): bring the timer forward. */
+	if (next < l->armed) {
+		l->armed = next;
+		sw_timer_arm(l->timer, next);
+	}
 	sw_flush(l->sw, l->now);
 }
 
@@ -93,6 +101,7 @@ on_timer(void *aux)
 	 * switch's timers by more than a tick. */
 	if (next > now + TICK_US)
 		next = now + TICK_US;
+	l->armed = next;
 	sw_timer_arm(l->timer, next);
 }
 

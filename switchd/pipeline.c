@@ -216,7 +216,7 @@ to_veth(struct pctx *c, struct sw_veth *dst, bool flood, uint32_t *marks)
 	case SW_MODE_VEPA:
 		/* Reflective relay (802.1Qbg 40.x, the bridge's hairpin): back out
 		 * the ingress port only when enabled; a flood sends one copy. */
-		if (same_port && !out->reflective_relay) {
+		if (same_port && !out->relay_active) {
 			if (!flood)
 				drop(c, SW_DROP_NO_ROUTE);
 			return;
@@ -351,10 +351,7 @@ auto_create(struct pctx *c, enum sw_bind kind, uint32_t key, uint16_t vlan)
 		sw_trace_step(c->tr, "auto_create: a vEth would be created");
 		return NULL;
 	}
-	while (sw_htab_find(&sw->by_id, sw->next_auto_id, 0))
-		sw->next_auto_id =
-			sw->next_auto_id >= 0x7FFFFFFF ? SW_AUTO_ID_BASE : sw->next_auto_id + 1;
-	cv.id = sw->next_auto_id++;
+	cv.id = sw_veth_alloc_id(sw);
 	snprintf(cv.port, sizeof(cv.port), "%s", c->in->name);
 	cv.kind = kind;
 	cv.key = key;

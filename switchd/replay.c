@@ -98,6 +98,14 @@ sw_replay_run(struct sw *sw, const struct sw_replay_input *in, size_t n, uint64_
 			res->truncated++;
 		sw_input(sw, best->port, best->data, best->hdr->caplen, now, NULL);
 		res->frames++;
+		{
+			/* A control frame may have started a timer (an ECP
+			 * retransmission) before the next one known. */
+			uint64_t dl = sw_next_deadline(sw);
+
+			if (dl < next_timer)
+				next_timer = dl < now ? now : dl;
+		}
 		if (advance(best, err, errlen))
 			goto out;
 	}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "switchd/admin.h"
+#include "switchd/cplane.h"
 #include "switchd/sw_internal.h"
 #include "vntag/eth.h"
 
@@ -59,6 +60,16 @@ sw_config_save(struct sw *sw, const char *path, char *err, size_t errlen)
 	add_int(g, "fdb_aging", (long long)(sw->fdb.aging_us / 1000000u));
 	if (sw->default_profile >= 0)
 		add_str(g, "default_profile", sw->profiles[sw->default_profile].name);
+	e = config_setting_add(g, "evb", CONFIG_TYPE_GROUP);
+	add_int(e, "r", sw->conf.evb.r);
+	add_int(e, "rte", sw->conf.evb.rte);
+	add_int(e, "rwd", sw->conf.evb.rwd);
+	add_int(e, "rka", sw->conf.evb.rka);
+	add_bool(e, "bgid", sw->conf.evb.bgid);
+	e = config_setting_add(g, "lldp", CONFIG_TYPE_GROUP);
+	add_str(e, "admin", sw_lldp_admin_name(sw->conf.lldp.admin));
+	add_int(e, "tx_interval", sw->conf.lldp.tx_interval);
+	add_int(e, "tx_hold", sw->conf.lldp.tx_hold);
 
 	l = config_setting_add(root, "ports", CONFIG_TYPE_LIST);
 	for (unsigned i = 0; i < sw->n_ports; i++) {
@@ -79,11 +90,14 @@ sw_config_save(struct sw *sw, const char *path, char *err, size_t errlen)
 		} else {
 			add_str(e, "mode", sw_mode_name(p->mode));
 			add_int(e, "max_veths", p->max_veths);
+			add_int(e, "max_channels", p->max_channels);
 			add_bool(e, "auto_create", p->auto_create);
 			if (p->mode == SW_MODE_VEPA)
 				add_bool(e, "reflective_relay", p->reflective_relay);
 		}
 		add_str(e, "admin", p->admin_up ? "up" : "down");
+		if (p->lldp_admin != sw->conf.lldp.admin)
+			add_str(e, "lldp", sw_lldp_admin_name(p->lldp_admin));
 	}
 
 	l = config_setting_add(root, "profiles", CONFIG_TYPE_LIST);
@@ -237,11 +251,11 @@ sw_config_apply(struct sw *sw, const struct sw_conf *c, uint64_t now, char *err,
 	/* The final bindings must be unique (on their port, and a MAC once per
 	 * VLAN switch-wide) and fit the limits: non-config vEths stay as they
 	 * are, config vEths become exactly the file's. */
-	if (sw_htab_init(&binds, sw->max_veths + (uint32_t)c->n_veths)) {
+	if (sw_htab_init(&binds, sw->max_veths + sw->n_extra_macs + (uint32_t)c->n_veths)) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (sw_htab_init(&macs, sw->max_veths + (uint32_t)c->n_veths)) {
+	if (sw_htab_init(&macs, sw->max_veths + sw->n_extra_macs + (uint32_t)c->n_veths)) {
 		sw_htab_free(&binds);
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -345,8 +359,16 @@ sw_config_apply(struct sw *sw, const struct sw_conf *c, uint64_t now, char *err,
 		p->auto_create = cp->auto_create;
 		p->reflective_relay = cp->reflective_relay;
 		p->max_veths = cp->max_veths;
+		p->max_channels = cp->max_channels;
+		p->lldp_admin = sw_conf_port_lldp(c, cp);
 		memcpy(p->vlans, cp->vlans, sizeof(p->vlans));
+		sw_port_update_relay(p);
 	}
+	sw->conf.evb = c->evb;
+	sw->conf.lldp = c->lldp;
+	if (sw->cp)
+		for (unsigned i = 0; i < sw->n_ports; i++)
+			sw_cplane_port_changed(sw->cp, i, now);
 	sw->fdb.aging_us = (uint64_t)c->fdb_aging_s * 1000000u;
 	for (size_t s = 0; s < sw->slots_hwm; s++) {
 		struct sw_veth *v = &sw->veths[s];

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "switchd/cplane.h"
 #include "switchd/sw_internal.h"
 #include "vntag/eth.h"
 
@@ -89,9 +90,21 @@ sw_state_veth(struct sw_writer *w, struct sw *sw, const struct sw_veth *v)
 		sw_w_str(w, "bind", "Bound by", "mac");
 		sw_w_str(w, "mac", "MAC", m);
 	}
+	if (v->n_extra_macs) {
+		/* VDP: the VSI's other MAC filters, bound as well. */
+		sw_w_list_start(w, "macs", "More MACs");
+		for (unsigned i = 0; i < v->n_extra_macs; i++) {
+			char m[18];
+
+			vn_eth_format_mac(v->extra_macs[i], m);
+			sw_w_str(w, NULL, NULL, m);
+		}
+		sw_w_list_end(w);
+	}
 	sw_w_uint(w, "vlan", "VLAN", v->vlan);
 	sw_w_str(w, "profile", "Profile", prof ? prof->name : "");
 	sw_w_str(w, "origin", "Origin", origin_name(v->origin));
+	sw_cplane_show_veth(w, sw->cp, v);
 	sw_w_str(w, "state", "State", sw->ports[v->port].admin_up ? "up" : "down");
 	sw_w_uint(w, "created_us", "Created (us)", v->created_us);
 	sw_w_uint(w, "last_rx_us", "Last received (us)", v->last_rx_us);
@@ -208,6 +221,8 @@ sw_state_dump(struct sw_writer *w, struct sw *sw, uint64_t now)
 	sw_state_fdb(w, sw, now, -1);
 	sw_totals(sw, &tot);
 	sw_state_counters(w, "totals", &tot);
+	if (sw->cp)
+		sw_cplane_dump(w, sw->cp, now);
 	sw_w_obj_end(w);
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "switchd/admin.h"
+#include "switchd/cplane.h"
 #include "switchd/sw_internal.h"
 #include "vntag/etag.h"
 #include "vntag/eth.h"
@@ -165,8 +166,8 @@ sw_create(const struct sw_conf *conf, char *err, size_t errlen)
 	if (!sw->conf.ports || !sw->conf.profiles || !sw->conf.veths || !sw->ports ||
 		!sw->profiles || !sw->veths || !sw->free_next ||
 		sw_htab_init(&sw->by_id, conf->max_veths) ||
-		sw_htab_init(&sw->by_bind, conf->max_veths) ||
-		sw_htab_init(&sw->by_mac, conf->max_veths) ||
+		sw_htab_init(&sw->by_bind, 2 * conf->max_veths) ||
+		sw_htab_init(&sw->by_mac, 2 * conf->max_veths) ||
 		sw_fdb_init(&sw->fdb, conf->fdb_max, conf->fdb_aging_s)) {
 		snprintf(err, errlen, "out of memory for %u vEths / %u FDB entries",
 			conf->max_veths, conf->fdb_max);
@@ -199,7 +200,10 @@ sw_create(const struct sw_conf *conf, char *err, size_t errlen)
 		p->auto_create = cp->auto_create;
 		p->reflective_relay = cp->reflective_relay;
 		p->max_veths = cp->max_veths;
+		p->max_channels = cp->max_channels ? cp->max_channels : SW_DEF_CHANNELS;
+		p->lldp_admin = sw_conf_port_lldp(conf, cp);
 		memcpy(p->vlans, cp->vlans, sizeof(p->vlans));
+		sw_port_update_relay(p);
 	}
 	for (size_t i = 0; i < sw->n_profiles; i++) {
 		const struct sw_conf_profile *cp = &conf->profiles[i];
@@ -227,6 +231,9 @@ sw_destroy(struct sw *sw)
 {
 	if (!sw)
 		return;
+	/* The control plane may still send (it never does on destroy) and
+	 * holds pointers into the ports: it goes first. */
+	sw_cplane_destroy(sw->cp);
 	for (unsigned i = 0; sw->ports && i < sw->n_ports; i++)
 		if (sw->ports[i].ops && sw->ports[i].ops->close)
 			sw->ports[i].ops->close(&sw->ports[i]);
@@ -308,24 +315,45 @@ sw_veth_index(struct sw *sw, int32_t slot)
 {
 	const struct sw_veth *v = &sw->veths[slot];
 
-	/* Both tables are sized for max_veths: inserts cannot fail. */
+	/* Both tables are sized for twice max_veths and the extra MACs are
+	 * capped at max_veths (n_extra_macs): inserts cannot fail. */
 	sw_htab_insert(&sw->by_bind, sw_bind_k1(v), v->port, slot, 0);
 	if (v->kind == SW_BIND_MAC)
 		sw_htab_insert(&sw->by_mac, SW_FDB_K1(v->vlan, v->mac), 0, slot, 0);
+	for (unsigned i = 0; i < v->n_extra_macs; i++) {
+		const uint8_t *m = v->extra_macs[i];
+
+		if (v->kind == SW_BIND_MAC)
+			sw_htab_insert(
+				&sw->by_bind, SW_MACBIND_K1(m, v->vlan), v->port, slot, 0);
+		sw_htab_insert(&sw->by_mac, SW_FDB_K1(v->vlan, m), 0, slot, 0);
+	}
+}
+
+static void
+unindex_one(struct sw_htab *t, uint64_t k1, uint32_t k2, int32_t slot)
+{
+	struct sw_htab_ent *e = sw_htab_find(t, k1, k2);
+
+	if (e && e->val == slot)
+		sw_htab_remove(t, e);
 }
 
 void
 sw_veth_unindex(struct sw *sw, int32_t slot)
 {
 	const struct sw_veth *v = &sw->veths[slot];
-	struct sw_htab_ent *e = sw_htab_find(&sw->by_bind, sw_bind_k1(v), v->port);
 
-	if (e && e->val == slot)
-		sw_htab_remove(&sw->by_bind, e);
-	e = v->kind == SW_BIND_MAC ? sw_htab_find(&sw->by_mac, SW_FDB_K1(v->vlan, v->mac), 0)
-				   : NULL;
-	if (e && e->val == slot)
-		sw_htab_remove(&sw->by_mac, e);
+	unindex_one(&sw->by_bind, sw_bind_k1(v), v->port, slot);
+	if (v->kind == SW_BIND_MAC)
+		unindex_one(&sw->by_mac, SW_FDB_K1(v->vlan, v->mac), 0, slot);
+	for (unsigned i = 0; i < v->n_extra_macs; i++) {
+		const uint8_t *m = v->extra_macs[i];
+
+		if (v->kind == SW_BIND_MAC)
+			unindex_one(&sw->by_bind, SW_MACBIND_K1(m, v->vlan), v->port, slot);
+		unindex_one(&sw->by_mac, SW_FDB_K1(v->vlan, m), 0, slot);
+	}
 }
 
 int32_t
@@ -336,8 +364,41 @@ sw_mac_owner(const struct sw *sw, uint16_t vlan, const uint8_t *mac)
 	return e ? e->val : -1;
 }
 
+uint32_t
+sw_veth_alloc_id(struct sw *sw)
+{
+	while (sw_htab_find(&sw->by_id, sw->next_auto_id, 0))
+		sw->next_auto_id =
+			sw->next_auto_id >= 0x7FFFFFFF ? SW_AUTO_ID_BASE : sw->next_auto_id + 1;
+	return sw->next_auto_id++;
+}
+
 int
 sw_veth_add(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin origin, uint64_t now,
+	char *err, size_t errlen)
+{
+	return sw_veth_add_macs(sw, cv, origin, NULL, 0, now, NULL, err, errlen);
+}
+
+/* Is 'mac' in VLAN 'vlan' free for vEth 'self' (-1: a new one) on port
+ * 'port'?  Checks the switch-wide MAC reservation and, for a MAC-bound vEth,
+ * its port's bindings.  Returns the slot that holds it, or -1. */
+static int32_t
+mac_taken(const struct sw *sw, uint16_t vlan, const uint8_t *mac, bool bind, unsigned port,
+	int32_t self)
+{
+	int32_t owner = sw_mac_owner(sw, vlan, mac);
+	const struct sw_htab_ent *e;
+
+	if (owner >= 0 && owner != self)
+		return owner;
+	e = bind ? sw_htab_find(&sw->by_bind, SW_MACBIND_K1(mac, vlan), port) : NULL;
+	return e && e->val != self ? e->val : -1;
+}
+
+int
+sw_veth_add_macs(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin origin,
+	const uint8_t (*extra)[VN_ETH_ALEN], size_t n, uint64_t now, int32_t *slot_out,
 	char *err, size_t errlen)
 {
 	struct sw_port *p = sw_port_by_name(sw, cv->port);
@@ -403,6 +464,33 @@ sw_veth_add(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin origin,
 			tmp.vlan, sw->veths[sw_mac_owner(sw, tmp.vlan, tmp.mac)].id);
 		return -1;
 	}
+	if (n > SW_VETH_EXTRA_MACS || n > sw->max_veths - sw->n_extra_macs) {
+		snprintf(err, errlen, "vEth %u: no room for %zu more bound MACs", cv->id, n);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int32_t owner =
+			mac_taken(sw, tmp.vlan, extra[i], tmp.kind == SW_BIND_MAC, p->idx, -1);
+		char m[18];
+
+		vn_eth_format_mac(extra[i], m);
+		if ((extra[i][0] & 1) || owner >= 0 ||
+			(tmp.kind == SW_BIND_MAC && !memcmp(extra[i], tmp.mac, VN_ETH_ALEN))) {
+			snprintf(err, errlen, "vEth %u: MAC %s in VLAN %u %s", cv->id, m,
+				tmp.vlan,
+				owner >= 0 ? "is bound to another vEth"
+					   : "is a group address or listed twice");
+			return -1;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (!memcmp(extra[i], extra[j], VN_ETH_ALEN)) {
+				snprintf(
+					err, errlen, "vEth %u: MAC %s listed twice", cv->id, m);
+				return -1;
+			}
+		memcpy(tmp.extra_macs[i], extra[i], VN_ETH_ALEN);
+	}
+	tmp.n_extra_macs = (uint8_t)n;
 	if (p->n_veths >= p->max_veths) {
 		snprintf(err, errlen, "vEth %u: port '%s' is at max_veths = %u", cv->id,
 			p->name, p->max_veths);
@@ -418,6 +506,9 @@ sw_veth_add(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin origin,
 	tmp.used = true;
 	tmp.created_us = now;
 	sw->veths[slot] = tmp;
+	sw->n_extra_macs += tmp.n_extra_macs;
+	if (slot_out)
+		*slot_out = slot;
 	/* Both tables are sized for max_veths, so these inserts cannot fail. */
 	sw_htab_insert(&sw->by_id, tmp.id, 0, slot, 0);
 	sw_veth_index(sw, slot);
@@ -434,8 +525,8 @@ sw_veth_add(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin origin,
 		char m[18];
 
 		vn_eth_format_mac(tmp.mac, m);
-		sw_event_log(sw, tmp.id, SW_EV_BOUND, now, "port %s mac %s vlan %u", p->name, m,
-			tmp.vlan);
+		sw_event_log(sw, tmp.id, SW_EV_BOUND, now, "port %s mac %s vlan %u%s", p->name,
+			m, tmp.vlan, tmp.n_extra_macs ? " (and more MACs)" : "");
 	} else {
 		sw_event_log(sw, tmp.id, SW_EV_BOUND, now, "port %s %s %u vlan %u", p->name,
 			tmp.kind == SW_BIND_VIF ? "vif" : "ecid", tmp.key, tmp.vlan);
@@ -455,6 +546,43 @@ sw_veth_del(struct sw *sw, uint32_t id)
 int
 sw_veth_del_reason(struct sw *sw, uint32_t id, uint64_t now, const char *reason)
 {
+	const struct sw_veth *v = sw_veth_by_id(sw, id);
+
+	/* A VDP vEth exists because its station associated it: deleting it
+	 * is a bridge-initiated de-associate, which removes it (cplane.c). */
+	if (v && v->origin == SW_ORIGIN_VDP && sw->cp &&
+		!sw_cplane_veth_deassoc(sw->cp, id, now))
+		return 0;
+	return sw_veth_remove(sw, id, now, reason);
+}
+
+void
+sw_veth_rebind(struct sw *sw, int32_t slot, int32_t profile, uint16_t vlan, const uint8_t *mac,
+	const uint8_t (*extra)[VN_ETH_ALEN], size_t n, uint64_t now)
+{
+	struct sw_veth *v = &sw->veths[slot];
+
+	sw_veth_unindex(sw, slot);
+	sw_vlan_unlink(sw, slot);
+	sw_fdb_flush_dst(&sw->fdb, slot);
+	sw->n_extra_macs -= v->n_extra_macs;
+	v->profile = profile;
+	v->vlan = vlan;
+	v->own_vlan = true;
+	memcpy(v->mac, mac, VN_ETH_ALEN);
+	v->n_extra_macs = (uint8_t)n;
+	for (size_t i = 0; i < n; i++)
+		memcpy(v->extra_macs[i], extra[i], VN_ETH_ALEN);
+	sw->n_extra_macs += v->n_extra_macs;
+	sw_vlan_link(sw, slot);
+	sw_veth_index(sw, slot);
+	sw_event_log(sw, v->id, SW_EV_CHANGED, now, "re-bound: vlan %u, %u more MACs", vlan,
+		v->n_extra_macs);
+}
+
+int
+sw_veth_remove(struct sw *sw, uint32_t id, uint64_t now, const char *reason)
+{
 	struct sw_htab_ent *e = sw_htab_find(&sw->by_id, id, 0);
 	struct sw_veth *v;
 	int32_t slot;
@@ -469,6 +597,7 @@ sw_veth_del_reason(struct sw *sw, uint32_t id, uint64_t now, const char *reason)
 	sw_fdb_flush_dst(&sw->fdb, slot);
 	sw->ports[v->port].n_veths--;
 	sw->n_veths--;
+	sw->n_extra_macs -= v->n_extra_macs;
 	sw_event_log(sw, id, SW_EV_DELETED, now, "%s", reason);
 	memset(v, 0, sizeof(*v));
 	sw->free_next[slot] = sw->free_head;
@@ -532,8 +661,34 @@ sw_run_timers(struct sw *sw, uint64_t now)
 		sw_rates_tick(sw, now, SW_RATE_WINDOW_US);
 		sw->next_rate_us = now + SW_RATE_WINDOW_US;
 	}
-	return sw->fdb.next_sweep_us < sw->next_rate_us ? sw->fdb.next_sweep_us
-							: sw->next_rate_us;
+	if (sw->cp)
+		sw_cplane_run(sw->cp, now);
+	return sw_next_deadline(sw);
+}
+
+uint64_t
+sw_next_deadline(struct sw *sw)
+{
+	uint64_t next = sw->fdb.next_sweep_us < sw->next_rate_us ? sw->fdb.next_sweep_us
+								 : sw->next_rate_us;
+	uint64_t cp = sw->cp ? sw_cplane_next_deadline(sw->cp) : UINT64_MAX;
+
+	return cp < next ? cp : next;
+}
+
+struct sw_cplane *
+sw_get_cplane(const struct sw *sw)
+{
+	return sw->cp;
+}
+
+void
+sw_port_update_relay(struct sw_port *p)
+{
+	/* The EVB negotiation (RRCTR = RRCAP && RRREQ) decides once a
+	 * station took part; before that the configuration does. */
+	p->relay_active = p->mode == SW_MODE_VEPA && p->reflective_relay &&
+		(!p->evb_station || p->evb_rrreq);
 }
 
 void

@@ -25,6 +25,7 @@
 struct sw;
 struct sw_port;
 struct sw_trace;
+struct sw_cplane;
 
 /* Why a frame was dropped.  Every drop in the pipeline bumps exactly one of
  * these on the ingress port and, once the vEth is known, on the vEth --
@@ -75,7 +76,15 @@ struct sw_port {
 	enum sw_mode mode;
 	bool admin_up;
 	bool auto_create;
-	bool reflective_relay;
+	bool reflective_relay; /* configured (RRCAP in the EVB TLV) */
+	/* What the datapath does (VEPA): the configured value, until an EVB
+	 * station's TLV arrives; then configured AND the station's RRREQ (the
+	 * RRCTR the bridge advertises).  sw_port_update_relay() derives it. */
+	bool relay_active;
+	bool evb_station;              /* the control plane has a station's EVB TLV ... */
+	bool evb_rrreq;                /* ... and it asks for reflective relay */
+	enum sw_lldp_admin lldp_admin; /* effective (port setting or switch default) */
+	uint32_t max_channels;         /* ECP/VDP channels (host ports) */
 	uint32_t max_veths;
 	uint32_t n_veths;
 	uint8_t vlans[4096 / 8]; /* uplink: VLANs carried (bit set) */
@@ -86,6 +95,9 @@ struct sw_port {
 
 enum sw_origin { SW_ORIGIN_CONFIG, SW_ORIGIN_AUTO, SW_ORIGIN_VDP };
 
+/* MACs a vEth binds besides 'mac' (VDP: a VSI with several MAC filters). */
+#define SW_VETH_EXTRA_MACS 8
+
 struct sw_veth {
 	bool used;
 	uint32_t id;
@@ -94,10 +106,16 @@ struct sw_veth {
 	uint8_t origin;           /* enum sw_origin */
 	uint32_t key;             /* vif or E-CID (VIF/ECID kinds) */
 	uint8_t mac[VN_ETH_ALEN]; /* MAC kind: the bound MAC */
-	uint16_t vlan;            /* access VLAN, 0..4094 (0: untagged) */
-	int32_t profile;          /* index in sw->profiles, -1 for none */
-	bool own_vlan;            /* VLAN set on the vEth itself, not taken from its profile */
-	bool dropping;            /* drops were seen in the last rate window (events) */
+	/* More bound MACs, in the same VLAN.  MAC kind: each is a binding of
+	 * its own (by_bind) and reserved to this vEth (by_mac); VIF / ECID
+	 * kinds (VDP on VN-Tag / E-Tag ports): only reserved (by_mac), the
+	 * vif / E-CID binds.  Set only by the control plane. */
+	uint8_t n_extra_macs;
+	uint8_t extra_macs[SW_VETH_EXTRA_MACS][VN_ETH_ALEN];
+	uint16_t vlan;   /* access VLAN, 0..4094 (0: untagged) */
+	int32_t profile; /* index in sw->profiles, -1 for none */
+	bool own_vlan;   /* VLAN set on the vEth itself, not taken from its profile */
+	bool dropping;   /* drops were seen in the last rate window (events) */
 	uint64_t created_us, last_rx_us, last_tx_us;
 	struct sw_counters ctr;
 	/* Rates over the last completed window (sw_run_timers): per second. */
@@ -128,6 +146,9 @@ struct sw_port *sw_port_by_name(struct sw *sw, const char *name);
 /* vEths: add (validated like the configuration), delete, look up. */
 int sw_veth_add(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin origin,
 	uint64_t now, char *err, size_t errlen);
+/* Delete.  A VDP vEth on a switch with a control plane is de-associated
+ * instead: the bridge sends the station an unsolicited DE-ASSOCIATE and the
+ * vEth goes with its VSI (the reason then is the control plane's). */
 int sw_veth_del(struct sw *sw, uint32_t id);
 int sw_veth_del_reason(struct sw *sw, uint32_t id, uint64_t now, const char *reason);
 const struct sw_veth *sw_veth_by_id(const struct sw *sw, uint32_t id);
@@ -152,9 +173,22 @@ typedef bool (*sw_ctl_rx_fn)(void *aux, struct sw *sw, unsigned port, const uint
 	size_t len, uint64_t now);
 void sw_set_ctl_rx(struct sw *sw, sw_ctl_rx_fn fn, void *aux);
 
-/* Run timers due at 'now' (FDB aging, ...); returns the next deadline or
- * UINT64_MAX. */
+/* Run timers due at 'now' (FDB aging, rates and, with a control plane,
+ * LLDP transmission and ageing, ECP retransmission, VDP keep-alive
+ * supervision); returns the next deadline or UINT64_MAX. */
 uint64_t sw_run_timers(struct sw *sw, uint64_t now);
+/* The next deadline as it stands now, without running anything: a received
+ * control frame may have started a timer earlier than the one
+ * sw_run_timers() last returned (an ECP retransmission), so callers take
+ * the minimum of both after input. */
+uint64_t sw_next_deadline(struct sw *sw);
+
+/* The control plane (switchd/cplane.h) attached to the switch, or NULL. */
+struct sw_cplane *sw_get_cplane(const struct sw *sw);
+
+/* Derive relay_active from reflective_relay and the EVB state (call after
+ * changing either). */
+void sw_port_update_relay(struct sw_port *p);
 
 /* Flush every port's transmit batch. */
 void sw_flush(struct sw *sw, uint64_t now);

@@ -51,6 +51,10 @@ struct sw {
 	/* vEths: slots with a free list; two indexes. */
 	uint32_t max_veths;
 	uint32_t n_veths;
+	/* Extra MACs bound switch-wide (sw_veth.extra_macs); at most
+	 * max_veths, so that by_bind and by_mac (sized for twice max_veths)
+	 * never refuse an insert. */
+	uint32_t n_extra_macs;
 	struct sw_veth *veths;
 	int32_t *free_next; /* free list through slots */
 	int32_t free_head;
@@ -81,6 +85,10 @@ struct sw {
 	sw_ctl_rx_fn ctl_rx;
 	void *ctl_aux;
 
+	/* The control plane (cplane.c), owned once attached: sw_destroy()
+	 * destroys it before the ports close. */
+	struct sw_cplane *cp;
+
 	/* Scratch buffer for one inner frame being rebuilt (no allocation per
 	 * frame): headroom for the largest tag stack, then a jumbo frame. */
 	uint8_t scratch[16384];
@@ -91,6 +99,21 @@ uint64_t sw_bind_k1(const struct sw_veth *v);
 /* Enter / remove a vEth slot in the binding indexes (by_bind, by_mac). */
 void sw_veth_index(struct sw *sw, int32_t slot);
 void sw_veth_unindex(struct sw *sw, int32_t slot);
+/* A free vEth id from the automatic range (auto-created and VDP vEths). */
+uint32_t sw_veth_alloc_id(struct sw *sw);
+/* sw_veth_add with extra bound MACs (n <= SW_VETH_EXTRA_MACS), checked
+ * like the first; on success *slot_out (if not NULL) is the new slot. */
+int sw_veth_add_macs(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin origin,
+	const uint8_t (*extra)[VN_ETH_ALEN], size_t n, uint64_t now, int32_t *slot_out,
+	char *err, size_t errlen);
+/* Delete whatever the origin (the control plane's own path: no
+ * de-associate).  0, or -1 if there is no such vEth. */
+int sw_veth_remove(struct sw *sw, uint32_t id, uint64_t now, const char *reason);
+/* Re-bind a vEth in place (VDP: an association changed its filters):
+ * new profile, VLAN (own), first MAC and extra MACs; the caller checked
+ * that nothing else holds them.  Counters and id stay. */
+void sw_veth_rebind(struct sw *sw, int32_t slot, int32_t profile, uint16_t vlan,
+	const uint8_t *mac, const uint8_t (*extra)[VN_ETH_ALEN], size_t n, uint64_t now);
 /* The vEth a MAC is bound to in a VLAN, or -1. */
 int32_t sw_mac_owner(const struct sw *sw, uint16_t vlan, const uint8_t *mac);
 void sw_vlan_link(struct sw *sw, int32_t slot);

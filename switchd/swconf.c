@@ -180,11 +180,91 @@ get_mac(struct ctx *c, const config_setting_t *g, const char *path, const char *
 	return 1;
 }
 
+/* switch.evb = { r = 3; rte = 8; rwd = 20; rka = 20; bgid = false; } */
+static int
+parse_evb(struct ctx *c, const config_setting_t *g, struct sw_conf_evb *evb)
+{
+	static const char *const keys[] = { "r", "rte", "rwd", "rka", "bgid", NULL };
+	static const struct {
+		const char *key;
+		long long max; /* R is 3 bits, the exponents 5 (802.1Q-2014 D.2.12) */
+	} fields[] = { { "r", 7 }, { "rte", 31 }, { "rwd", 31 }, { "rka", 31 } };
+	uint8_t *dst[] = { &evb->r, &evb->rte, &evb->rwd, &evb->rka };
+	long long v;
+	int rc;
+
+	if (!config_setting_is_group(g))
+		return fail(c, g, "switch.evb",
+			"expected a group { r = 3; rte = 8; rwd = 20; rka = 20; bgid = false; }");
+	if (check_keys(c, g, "switch.evb", keys))
+		return -1;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if ((rc = get_int(c, g, "switch.evb", fields[i].key, 0, fields[i].max, &v)) < 0)
+			return -1;
+		if (rc)
+			*dst[i] = (uint8_t)v;
+	}
+	return get_bool(c, g, "switch.evb", "bgid", &evb->bgid) < 0 ? -1 : 0;
+}
+
+/* An LLDP admin status string at g.key into *out (enum sw_lldp_admin). */
+static int
+get_lldp_admin(
+	struct ctx *c, const config_setting_t *g, const char *path, const char *key, int *out)
+{
+	const char *v = NULL;
+	char p[128];
+	int rc = get_str(c, g, path, key, &v), a;
+
+	if (rc <= 0)
+		return rc;
+	snprintf(p, sizeof(p), "%s.%s", path, key);
+	a = sw_lldp_admin_parse(v);
+	if (a < 0)
+		return fail(c, config_setting_get_member(g, key), p,
+			"'%s' is not \"rxtx\", \"rx\", \"tx\" or \"disabled\"", v);
+	*out = a;
+	return 1;
+}
+
+/* switch.lldp = { admin = "disabled"; tx_interval = 30; tx_hold = 4; } */
+static int
+parse_lldp(struct ctx *c, const config_setting_t *g, struct sw_conf_lldp *lldp)
+{
+	static const char *const keys[] = { "admin", "tx_interval", "tx_hold", NULL };
+	long long v;
+	int rc, a = (int)lldp->admin;
+
+	if (!config_setting_is_group(g))
+		return fail(c, g, "switch.lldp",
+			"expected a group { admin = \"rxtx\"; tx_interval = 30; tx_hold = 4; }");
+	if (check_keys(c, g, "switch.lldp", keys) ||
+		get_lldp_admin(c, g, "switch.lldp", "admin", &a) < 0)
+		return -1;
+	lldp->admin = (enum sw_lldp_admin)a;
+	/* 802.1AB-2016 9.2.5.7 msgTxInterval 1..3600, 9.2.5.6 msgTxHold 1..100;
+	 * the TTL they give (interval x hold + 1) must fit in 16 bits. */
+	if ((rc = get_int(c, g, "switch.lldp", "tx_interval", 1, 3600, &v)) < 0)
+		return -1;
+	if (rc)
+		lldp->tx_interval = (uint16_t)v;
+	if ((rc = get_int(c, g, "switch.lldp", "tx_hold", 1, 100, &v)) < 0)
+		return -1;
+	if (rc)
+		lldp->tx_hold = (uint8_t)v;
+	if ((uint32_t)lldp->tx_interval * lldp->tx_hold + 1 > 65535)
+		return fail(c, g, "switch.lldp",
+			"tx_interval x tx_hold = %u s: the TTL must stay below 65535 s",
+			(unsigned)lldp->tx_interval * lldp->tx_hold);
+	return 0;
+}
+
 static int
 parse_switch(struct ctx *c, const config_t *cfg, struct sw_conf *conf)
 {
 	static const char *const keys[] = { "name", "mac", "max_veths", "fdb_max", "fdb_aging",
-		"default_profile", NULL };
+		"default_profile", "evb", "lldp", NULL };
+	const config_setting_t *sub;
 	const config_setting_t *g = config_lookup(cfg, "switch");
 	long long v;
 	int rc;
@@ -192,6 +272,8 @@ parse_switch(struct ctx *c, const config_t *cfg, struct sw_conf *conf)
 	conf->max_veths = SW_DEF_MAX_VETHS;
 	conf->fdb_max = SW_DEF_FDB_MAX;
 	conf->fdb_aging_s = SW_DEF_FDB_AGING_S;
+	sw_conf_evb_default(&conf->evb);
+	sw_conf_lldp_default(&conf->lldp);
 	if (!g)
 		return fail(c, NULL, "switch",
 			"missing (switch = { name = \"...\"; mac = \"...\"; };)");
@@ -218,6 +300,10 @@ parse_switch(struct ctx *c, const config_t *cfg, struct sw_conf *conf)
 		return -1;
 	if (rc)
 		conf->fdb_aging_s = (uint32_t)v;
+	if ((sub = config_setting_get_member(g, "evb")) && parse_evb(c, sub, &conf->evb))
+		return -1;
+	if ((sub = config_setting_get_member(g, "lldp")) && parse_lldp(c, sub, &conf->lldp))
+		return -1;
 	return get_name(c, g, "switch", "default_profile", false, conf->default_profile) < 0
 		? -1
 		: 0;
@@ -249,7 +335,8 @@ static int
 parse_port(struct ctx *c, const config_setting_t *g, const char *path, struct sw_conf_port *p)
 {
 	static const char *const keys[] = { "name", "role", "mode", "interface", "vlans",
-		"untagged", "max_veths", "auto_create", "reflective_relay", "admin", NULL };
+		"untagged", "max_veths", "auto_create", "reflective_relay", "admin", "lldp",
+		"max_channels", NULL };
 	const char *role = NULL, *mode = NULL, *ifname = NULL, *admin = NULL;
 	const config_setting_t *s;
 	bool untagged = false;
@@ -260,6 +347,8 @@ parse_port(struct ctx *c, const config_setting_t *g, const char *path, struct sw
 	p->line = config_setting_source_line(g);
 	p->admin_up = true;
 	p->max_veths = SW_DEF_PORT_VETHS;
+	p->max_channels = SW_DEF_CHANNELS;
+	p->lldp_admin = SW_LLDP_INHERIT;
 	if (!config_setting_is_group(g))
 		return fail(c, g, path, "expected a group { name = ...; role = ...; }");
 	if (check_keys(c, g, path, keys) || get_name(c, g, path, "name", true, p->name) < 0)
@@ -298,7 +387,7 @@ parse_port(struct ctx *c, const config_setting_t *g, const char *path, struct sw
 		if (untagged)
 			sw_vlan_set(p->vlans, 0); /* VLAN 0 = the untagged domain */
 		for (const char *const *k = (const char *const[]) { "max_veths", "auto_create",
-			     "reflective_relay", NULL };
+			     "reflective_relay", "max_channels", NULL };
 			*k; k++)
 			if ((s = config_setting_get_member(g, *k)))
 				return fail(c, s, leaf(lp, sizeof(lp), path, *k),
@@ -327,6 +416,10 @@ parse_port(struct ctx *c, const config_setting_t *g, const char *path, struct sw
 			return -1;
 		if (rc)
 			p->max_veths = (uint32_t)v;
+		if ((rc = get_int(c, g, path, "max_channels", 1, SW_CEIL_CHANNELS, &v)) < 0)
+			return -1;
+		if (rc)
+			p->max_channels = (uint32_t)v;
 		if (get_bool(c, g, path, "auto_create", &p->auto_create) < 0 ||
 			get_bool(c, g, path, "reflective_relay", &p->reflective_relay) < 0)
 			return -1;
@@ -336,6 +429,8 @@ parse_port(struct ctx *c, const config_setting_t *g, const char *path, struct sw
 				"reflective_relay applies to vepa ports (VN-Tag and E-Tag ports "
 				"always return frames with source pruning)");
 	}
+	if (get_lldp_admin(c, g, path, "lldp", &p->lldp_admin) < 0)
+		return -1;
 	if (get_str(c, g, path, "interface", &ifname) < 0)
 		return -1;
 	if (ifname) {
@@ -738,6 +833,62 @@ sw_mode_name(enum sw_mode m)
 		break;
 	}
 	return "none";
+}
+
+const char *
+sw_lldp_admin_name(enum sw_lldp_admin a)
+{
+	switch (a) {
+	case SW_LLDP_RX:
+		return "rx";
+	case SW_LLDP_TX:
+		return "tx";
+	case SW_LLDP_RXTX:
+		return "rxtx";
+	case SW_LLDP_DISABLED:
+		break;
+	}
+	return "disabled";
+}
+
+int
+sw_lldp_admin_parse(const char *s)
+{
+	if (!strcmp(s, "rxtx"))
+		return SW_LLDP_RXTX;
+	if (!strcmp(s, "rx"))
+		return SW_LLDP_RX;
+	if (!strcmp(s, "tx"))
+		return SW_LLDP_TX;
+	if (!strcmp(s, "disabled"))
+		return SW_LLDP_DISABLED;
+	return -1;
+}
+
+void
+sw_conf_evb_default(struct sw_conf_evb *evb)
+{
+	evb->r = 3;
+	evb->rte = 8;
+	evb->rwd = 20;
+	evb->rka = 20;
+	evb->bgid = false;
+}
+
+void
+sw_conf_lldp_default(struct sw_conf_lldp *lldp)
+{
+	/* Off unless configured: see vnswitch.conf(5), LLDP. */
+	lldp->admin = SW_LLDP_DISABLED;
+	lldp->tx_interval = 30;
+	lldp->tx_hold = 4;
+}
+
+enum sw_lldp_admin
+sw_conf_port_lldp(const struct sw_conf *c, const struct sw_conf_port *p)
+{
+	return p->lldp_admin == SW_LLDP_INHERIT ? c->lldp.admin
+						: (enum sw_lldp_admin)p->lldp_admin;
 }
 
 const char *

@@ -30,6 +30,29 @@ enum sw_bind { SW_BIND_VIF, SW_BIND_ECID, SW_BIND_MAC };
 #define SW_DEF_FDB_AGING_S 300 /* 802.1Q 8.8.3 recommended ageing time */
 #define SW_MAX_PORTS       256
 #define SW_MAX_PROFILES    4096
+#define SW_DEF_CHANNELS    64 /* ECP/VDP instances per host port (channels) */
+#define SW_CEIL_CHANNELS   4096
+
+/* LLDP adminStatus (802.1AB-2016 9.2.5.1), as the switch configures it. */
+enum sw_lldp_admin { SW_LLDP_DISABLED, SW_LLDP_RX, SW_LLDP_TX, SW_LLDP_RXTX };
+#define SW_LLDP_INHERIT (-1) /* a port without its own setting: the switch's */
+
+/* switch.evb: the bridge's EVB TLV values (802.1Qbg-2012, the EVB TLV of
+ * 802.1Q-2014 D.2.12); defaults are lldpad's (lldp_evb22_cmds.c). */
+struct sw_conf_evb {
+	uint8_t r;   /* ECP maximum retries 0..7 (3) */
+	uint8_t rte; /* ECP retransmission exponent 0..31 (8: 10 us * 2^8) */
+	uint8_t rwd; /* VDP resource wait delay exponent 0..31 (20) */
+	uint8_t rka; /* VDP reinit keep-alive exponent 0..31 (20) */
+	bool bgid;   /* VDP group IDs supported (false) */
+};
+
+/* switch.lldp: agent settings shared by every port. */
+struct sw_conf_lldp {
+	enum sw_lldp_admin admin; /* default for ports without their own 'lldp' */
+	uint16_t tx_interval;     /* msgTxInterval, 1..3600 s (30) */
+	uint8_t tx_hold;          /* msgTxHold, 1..100 (4) */
+};
 
 struct sw_conf_port {
 	char name[SW_NAME_MAX];
@@ -40,6 +63,8 @@ struct sw_conf_port {
 	bool reflective_relay;
 	bool admin_up;
 	uint32_t max_veths;
+	uint32_t max_channels;   /* host: ECP/VDP channels (untagged, vifs, E-CIDs) */
+	int lldp_admin;          /* enum sw_lldp_admin, or SW_LLDP_INHERIT */
 	uint8_t vlans[4096 / 8]; /* uplink: carried VLANs */
 	int line;                /* where it was defined, for later messages */
 };
@@ -74,6 +99,8 @@ struct sw_conf {
 	uint32_t fdb_max;
 	uint32_t fdb_aging_s;
 	char default_profile[SW_NAME_MAX]; /* for auto-created vEths; empty: none */
+	struct sw_conf_evb evb;
+	struct sw_conf_lldp lldp;
 
 	size_t n_ports;
 	struct sw_conf_port *ports;
@@ -90,6 +117,14 @@ int sw_conf_load_string(
 void sw_conf_free(struct sw_conf *conf);
 
 const char *sw_mode_name(enum sw_mode m);
+/* "disabled", "rx", "tx", "rxtx"; parse returns -1 for anything else. */
+const char *sw_lldp_admin_name(enum sw_lldp_admin a);
+int sw_lldp_admin_parse(const char *s);
+/* The defaults of switch.evb and switch.lldp. */
+void sw_conf_evb_default(struct sw_conf_evb *evb);
+void sw_conf_lldp_default(struct sw_conf_lldp *lldp);
+/* A port's effective LLDP admin status. */
+enum sw_lldp_admin sw_conf_port_lldp(const struct sw_conf *c, const struct sw_conf_port *p);
 const char *sw_role_name(enum sw_role r);
 
 static inline bool

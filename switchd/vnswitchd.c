@@ -16,9 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "switchd/admin.h"
+#include "switchd/cplane.h"
 #include "switchd/ctl.h"
 #include "switchd/ctlproto.h"
 #include "switchd/ctlserver.h"
@@ -68,13 +71,26 @@ d_warp(void *aux, uint64_t delta_us, char *err, size_t errlen)
 	 * the rates to 0 and end a drop episode) nothing changes any more but
 	 * the ageing, which one last run at the target completes: a warp of
 	 * months costs what one of seconds does, instead of a sweep of the
-	 * whole FDB every few seconds of it. */
+	 * whole FDB every few seconds of it.  The control plane's deadlines
+	 * (LLDP transmission, ECP retransmission, VDP keep-alive expiry) are
+	 * still met one by one: what they send carries their time. */
+	struct sw_cplane *cp = sw_get_cplane(d->sw);
+	uint64_t next = sw_next_deadline(d->sw);
+
+	/* Injected control frames may have started earlier timers. */
+	if (next < d->next_timer)
+		d->next_timer = next < d->clock_us ? d->clock_us : next;
 	for (int round = 0; d->next_timer <= target; round++) {
-		if (round == 16) {
-			d->next_timer = sw_run_timers(d->sw, target);
-			break;
+		uint64_t t = d->next_timer;
+
+		if (round >= 16) {
+			uint64_t c = cp ? sw_cplane_next_deadline(cp) : UINT64_MAX;
+
+			t = c < t ? t : c < target ? c : target;
 		}
-		d->next_timer = sw_run_timers(d->sw, d->next_timer);
+		d->next_timer = sw_run_timers(d->sw, t);
+		if (t == target)
+			break;
 	}
 	d->clock_us = target;
 	sw_flush(d->sw, target);
@@ -138,6 +154,10 @@ live_stop(void *aux)
 
 	sw_ctl_server_destroy(d->ctl);
 	d->ctl = NULL;
+	/* LLDP shutdown frames (TTL 0) before the ports close: best effort;
+	 * live.c flushes the ports next. */
+	if (sw_get_cplane(d->sw))
+		sw_cplane_shutdown(sw_get_cplane(d->sw), sw_wall_us());
 }
 
 static void
@@ -194,6 +214,8 @@ usage(FILE *out)
 		"      --until SECONDS     replay: run timers until SECONDS after the first frame\n"
 		"      --stay              replay: keep serving the control socket after the last\n"
 		"                          frame (the clock moves by inject and time warp)\n"
+		"      --seed N            seed of the ECP sequence numbers (default: random\n"
+		"                          live, a fixed value in replay and --stay)\n"
 		"      --state FILE        live: write the state as JSON here on exit\n"
 		"      --pid-file FILE     live: write the PID here once every port is open\n"
 		"      --ctl PATH          control socket (default " SW_CTL_DEFAULT_PATH ")\n"
@@ -297,6 +319,7 @@ main(int argc, char **argv)
 		OPT_CTL_GROUP,
 		OPT_CTL_MAX_CLIENTS,
 		OPT_CTL_MAX_REQUEST,
+		OPT_SEED,
 	};
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -306,6 +329,7 @@ main(int argc, char **argv)
 		{ "until", required_argument, NULL, OPT_UNTIL },
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ "stay", no_argument, NULL, OPT_STAY },
+		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "pid-file", required_argument, NULL, OPT_PID_FILE },
 		{ "ctl", required_argument, NULL, 'C' },
 		{ "ctl-group", required_argument, NULL, OPT_CTL_GROUP },
@@ -319,6 +343,8 @@ main(int argc, char **argv)
 	const char *conf_path = NULL, *out_dir = NULL, *state_file = NULL;
 	const char *ctl_path = SW_CTL_DEFAULT_PATH, *pid_file = NULL;
 	struct sw_ctl_limits lim = { 0 };
+	struct sw_cplane_config cpc = { .seed = SW_CPLANE_REPLAY_SEED };
+	bool have_seed = false;
 	struct daemon d = { 0 };
 	bool stay = false;
 	char *replay[MAX_REPLAY];
@@ -366,6 +392,19 @@ main(int argc, char **argv)
 		case OPT_STAY:
 			stay = true;
 			break;
+		case OPT_SEED: {
+			char *end;
+
+			errno = 0;
+			cpc.seed = strtoull(optarg, &end, 0);
+			if (errno || *end || end == optarg || *optarg == '-') {
+				fprintf(stderr, "vnswitchd: --seed %s: expected a number\n",
+					optarg);
+				return 2;
+			}
+			have_seed = true;
+			break;
+		}
 		case OPT_PID_FILE:
 			pid_file = optarg;
 			break;
@@ -442,6 +481,16 @@ main(int argc, char **argv)
 	sw_conf_free(&conf);
 	if (!sw) {
 		fprintf(stderr, "vnswitchd: %s: %s\n", conf_path, err);
+		return 1;
+	}
+	/* Live, lldpad remembers the last ECP sequence number it got from us
+	 * across our restart (peers.md 3.4): start somewhere random. */
+	if (!out_dir && !have_seed &&
+		getrandom(&cpc.seed, sizeof(cpc.seed), GRND_NONBLOCK) != sizeof(cpc.seed))
+		cpc.seed = sw_wall_us() ^ (uint64_t)getpid() << 32 ^ (uint64_t)clock();
+	if (!sw_cplane_create(sw, &cpc, err, sizeof(err))) {
+		fprintf(stderr, "vnswitchd: %s\n", err);
+		sw_destroy(sw);
 		return 1;
 	}
 	d.sw = sw;

@@ -383,6 +383,7 @@ RATE_KEYS = ["rx_pps", "tx_pps", "rx_bps", "tx_bps"]
 
 COMMANDS = [
     "show ports", "show veths", "show fdb", "show counters", "show profiles", "show events",
+    "show lldp neighbors", "show lldp statistics", "show evb", "show ecp", "show vdp",
     "version", "list-commands", "veth add", "veth del", "veth set", "profile add", "profile del",
     "profile set", "port set", "counters clear", "config save", "config reload", "trace",
     "inject", "time warp",

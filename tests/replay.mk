@@ -12,10 +12,13 @@ REPLAY_CASES = \
 	tests/replay/drops \
 	tests/replay/etag-forwarding \
 	tests/replay/learning \
+	tests/replay/lldpad-assoc \
+	tests/replay/lldpad-keepalive-expiry \
 	tests/replay/oversize \
 	tests/replay/real-lldpad-control \
 	tests/replay/real-vntag-5variants \
 	tests/replay/uplink-trunk \
+	tests/replay/vdp-vntag-etag \
 	tests/replay/vepa-relay-off \
 	tests/replay/vepa-relay-on \
 	tests/replay/vntag-forwarding

@@ -103,6 +103,13 @@ class Case:
         assert not lst or lst[-1][0] < t_us, f"{self.name}: times must increase per port"
         lst.append((t_us, data))
 
+    def at_us(self, t_us, port, data):
+        """Frame 'data' received on 'port' at the absolute time t_us (the
+        real captures of tests/data keep their own times)."""
+        lst = self.frames.setdefault(port, [])
+        assert not lst or lst[-1][0] < t_us, f"{self.name}: times must increase per port"
+        lst.append((t_us, data))
+
     def label(self):
         """The next frame label: '<case> F<n>'."""
         self.n += 1
@@ -299,6 +306,102 @@ def oversize(c):
     c.at(0.0, "h1", frame(BCAST, V6, vntag(svif=6), label=c.label()))  # F1 learn V6
     c.at(0.1, "h1", frame(V6, V5, vntag(svif=5), label=c.label(), size=17000))  # F2
     c.at(0.2, "h1", frame(V6, V5, vntag(svif=5), label=c.label(), size=9018))  # F3 jumbo
+
+
+# ---- control plane: ECP / VDP frames and the real lldpad captures -------------------
+# ECP (0x8940) and VDP-2012 as protocols.md 3.1 / 4.1 lay them out, written
+# field by field; LLDP comes from lldpad's own captures.
+
+DATA = os.path.join(HERE, "..", "data")
+NCB = "01:80:c2:00:00:00"  # nearest customer bridge: where lldpad sends ECP
+STATION = "02:00:00:00:5a:01"  # the lldpad station of the captures
+MGRID = b"vnswitch-replay".ljust(16, b"\0")
+
+
+def pcap_read(name):
+    """[(t_us, bytes)] of tests/data/NAME (classic little-endian pcap)."""
+    with open(os.path.join(DATA, name), "rb") as f:
+        d = f.read()
+    magic, = struct.unpack("<I", d[:4])
+    assert magic == 0xA1B2C3D4, name
+    out, off = [], 24
+    while off < len(d):
+        sec, usec, caplen, _ = struct.unpack("<IIII", d[off:off + 16])
+        out.append((sec * 1000000 + usec, d[off + 16:off + 16 + caplen]))
+        off += 16 + caplen
+    return out
+
+
+def is_ecp_ack(f):
+    return f[12:14] == b"\x89\x40" and (f[14] >> 2) & 3 == 1
+
+
+def vsi_tlv(mode, type_id, type_ver, uuid_last, entries, status=0):
+    """A VSI TLV, filter format 2 (MAC/VID): entries = [(vid, mac)]."""
+    vsiid = bytes.fromhex("a1b2c3d4000011112222333344445500")[:15] + bytes([uuid_last])
+    val = (bytes([status]) + type_id.to_bytes(3, "big") + bytes([type_ver, 5]) + vsiid
+           + bytes([2]) + struct.pack("!H", len(entries))
+           + b"".join(mac(m) + struct.pack("!H", vid) for vid, m in entries))
+    return struct.pack("!H", mode << 9 | len(val)) + val
+
+
+def ecp_vdp(seq, tlv, *tags, src=STATION):
+    """An ECP request (version 1, op 0, subtype 1 VDP) with the Manager ID TLV
+    and one VSI TLV, to the nearest-customer-bridge address, padded to 60."""
+    vdpdu = struct.pack("!H", 5 << 9 | 16) + MGRID + tlv
+    f = mac(NCB) + mac(src) + b"".join(tags) + struct.pack("!HHH", 0x8940, 0x1001, seq) + vdpdu
+    return f + bytes(max(0, 60 - len(f)))
+
+
+@case
+def lldpad_assoc(c):
+    # lldpad's own frames (station 02:00:00:00:5a:01: LLDP with its EVB TLV,
+    # ECP with a 2-filter VDP ASSOCIATE, its keep-alive and DE-ASSOCIATE)
+    # from the station-vs-lldpad-bridge capture, without the ACKs it sent
+    # the real bridge (their sequence numbers are not ours) and without the
+    # bridge's frames: vnswitch is the bridge here.
+    real = pcap_read(
+        "lldpad_station_vs_lldpad_bridge_evb_vdp_assoc_keepalive_deassoc_2filters.pcap")
+    first = real[0][0]
+    frames = [(t_us, "h2", f) for t_us, f in real
+              if f[6:12] == mac(STATION) and not is_ecp_ack(f)]
+    # Between the ASSOCIATE (+12.85 s) and the DE-ASSOCIATE (+26.92 s): a
+    # frame from each of the VSI's MACs in its VLAN (100), F1 and F2, and F3
+    # from the uplink to the second MAC.
+    for i, src in enumerate(("52:54:00:de:ad:01", "52:54:00:de:ad:02")):
+        frames.append((first + 20000000 + i * 100000, "h2",
+                       frame(U1, src, ctag(100), label=c.label())))
+    frames.append((first + 20300000, "up0",
+                   frame("52:54:00:de:ad:02", U1, ctag(100), label=c.label())))
+    for t_us, port, f in sorted(frames, key=lambda x: x[0]):
+        c.at_us(t_us, port, f)
+
+
+@case
+def lldpad_keepalive_expiry(c):
+    # The station alone: five LLDPDUs, one VDP ASSOCIATE (type 5 v4, VID 0)
+    # that lldpad sends four times with the same sequence number (no bridge
+    # answered it when it was captured), two more LLDPDUs.
+    for t_us, f in pcap_read("lldpad_station_evb22_lldp_and_unanswered_vdp_assoc.pcap"):
+        c.at_us(t_us, "h2", f)
+
+
+@case
+def vdp_vntag_etag(c):
+    # h1 (vntag) and h3 (etag): VDP on channels named by the tag.
+    A, B, C = "52:54:00:de:ad:01", "52:54:00:de:ad:02", "52:54:00:de:ad:03"
+    assoc = vsi_tlv(3, 42, 3, 0x71, [(0, A), (0, B)])
+    c.at(0.0, "h1", ecp_vdp(1, assoc, vntag(svif=7)))  # F-: vif 7 associates
+    c.at(0.1, "h1", frame(U1, A, vntag(svif=7), label=c.label()))  # F1 from A on vif 7
+    c.at(0.2, "h1", frame(U1, B, vntag(svif=7), label=c.label()))  # F2 from B on vif 7
+    c.at(0.3, "h1", ecp_vdp(1, vsi_tlv(3, 42, 3, 0x72, [(0, C)])))  # untagged: status 4
+    c.at(0.4, "h1", ecp_vdp(2, vsi_tlv(3, 99, 1, 0x73, [(0, C)]), vntag(svif=8)))  # type 99: 4
+    c.at(0.5, "h3", ecp_vdp(1, vsi_tlv(3, 42, 3, 0x74, [(100, C)]), etag(ecid=300)))
+    c.at(0.6, "h3", frame(U1, C, etag(ecid=300), label=c.label()))  # F3 from C on E-CID 300
+    c.at(0.7, "up0", frame(B, U1, ctag(100), label=c.label()))  # F4 to B: vif 7
+    c.at(0.8, "up0", frame(C, U1, ctag(100), label=c.label()))  # F5 to C: E-CID 300
+    c.at(1.0, "h3", ecp_vdp(2, vsi_tlv(4, 42, 3, 0x74, [(100, C)]), etag(ecid=300)))  # DEASSOC
+    c.at(1.1, "up0", frame(C, U1, ctag(100), label=c.label()))  # F6 to C: gone, flooded
 
 
 # ---- main -------------------------------------------------------------------------

@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cp_show.c - the control plane through the one writer: vnctl show lldp
+ * neighbors / lldp statistics / evb / ecp / vdp, the VDP part of show veths,
+ * and state.json's "control" object.  Read-only.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "switchd/cp_internal.h"
+#include "vntag/eth.h"
+
+static const char *
+cp_agent_name(unsigned which)
+{
+	return which == CP_NCB ? "nearest_customer_bridge" : "nearest_bridge";
+}
+
+/* A chassis or port ID as text: a MAC for the MAC subtypes, the string for
+ * printable IDs, hex otherwise. */
+static void
+cp_w_id(struct sw_writer *w, const char *tag, const char *label, const struct lldp_id *id,
+	bool chassis)
+{
+	bool mac = id->len == VN_ETH_ALEN &&
+		id->subtype == (chassis ? LLDP_CHASSIS_MAC : LLDP_PORT_MAC);
+	bool text = id->len > 0;
+	char buf[LLDP_ID_MAX + 1];
+
+	if (mac) {
+		vn_eth_format_mac(id->id, buf);
+		sw_w_str(w, tag, label, buf);
+		return;
+	}
+	for (unsigned i = 0; i < id->len; i++)
+		text &= id->id[i] >= 0x20 && id->id[i] < 0x7F;
+	if (!text) {
+		sw_w_hex(w, tag, label, id->id, id->len);
+		return;
+	}
+	memcpy(buf, id->id, id->len);
+	buf[id->len] = '\0';
+	sw_w_str(w, tag, label, buf);
+}
+
+static void
+cp_w_lstr(struct sw_writer *w, const char *tag, const char *label, bool has,
+	const struct lldp_str *s)
+{
+	char buf[LLDP_STR_MAX + 1];
+	unsigned n = 0;
+
+	/* Non-printable bytes become '.': the text must stay valid UTF-8. */
+	for (unsigned i = 0; has && i < s->len; i++)
+		buf[n++] = s->str[i] >= 0x20 && s->str[i] < 0x7F ? s->str[i] : '.';
+	buf[n] = '\0';
+	sw_w_str(w, tag, label, buf);
+}
+
+static void
+cp_w_evb(struct sw_writer *w, const char *tag, const char *label, const struct lldp_evb *e)
+{
+	sw_w_obj_start(w, tag, label);
+	sw_w_bool(w, "bgid", "BGID", e->bgid);
+	sw_w_bool(w, "rrcap", "RRCAP", e->rrcap);
+	sw_w_bool(w, "rrctr", "RRCTR", e->rrctr);
+	sw_w_bool(w, "sgid", "SGID", e->sgid);
+	sw_w_bool(w, "rrreq", "RRREQ", e->rrreq);
+	sw_w_uint(w, "rrstat", "RRSTAT", e->rrstat);
+	sw_w_uint(w, "r", "R (ECP retries)", e->r);
+	sw_w_uint(w, "rte", "RTE", e->rte);
+	sw_w_str(w, "mode", "Mode",
+		e->mode == LLDP_EVB_MODE_BRIDGE            ? "bridge"
+			: e->mode == LLDP_EVB_MODE_STATION ? "station"
+							   : "none");
+	sw_w_bool(w, "rwd_rol", "RWD remote", e->rwd_rol);
+	sw_w_uint(w, "rwd", "RWD", e->rwd);
+	sw_w_bool(w, "rka_rol", "RKA remote", e->rka_rol);
+	sw_w_uint(w, "rka", "RKA", e->rka);
+	sw_w_obj_end(w);
+}
+
+/* ---- LLDP ------------------------------------------------------------------------ */
+
+void
+sw_cplane_show_lldp_neighbors(struct sw_writer *w, struct sw_cplane *cp, uint64_t now)
+{
+	sw_w_list_start(w, "neighbors", "LLDP neighbors");
+	for (unsigned i = 0; i < cp->n_ports; i++) {
+		const struct cp_port *pp = &cp->ports[i];
+
+		for (unsigned a = 0; a < CP_N_AGENTS; a++) {
+			const struct lldp_agent_sm *sm = pp->agents[a].sm;
+
+			for (size_t k = 0; sm && k < lldp_agent_neighbor_count(sm); k++) {
+				const struct lldp_neighbor *nb = lldp_agent_neighbor(sm, k);
+				char m[18];
+
+				sw_w_obj_start(w, NULL, NULL);
+				sw_w_str(w, "port", "Port", cp->sw->ports[i].name);
+				sw_w_str(w, "agent", "Agent", cp_agent_name(a));
+				vn_eth_format_mac(nb->src_mac, m);
+				sw_w_str(w, "src_mac", "Source MAC", m);
+				sw_w_uint(w, "chassis_id_subtype", "Chassis ID subtype",
+					nb->chassis.subtype);
+				cp_w_id(w, "chassis_id", "Chassis ID", &nb->chassis, true);
+				sw_w_uint(w, "port_id_subtype", "Port ID subtype",
+					nb->port.subtype);
+				cp_w_id(w, "port_id", "Port ID", &nb->port, false);
+				sw_w_uint(w, "ttl", "TTL (s)", nb->ttl);
+				sw_w_uint(w, "expires_in_s", "Expires in (s)",
+					nb->expires > now
+						? (nb->expires - now + 999999) / 1000000
+						: 0);
+				cp_w_lstr(w, "port_description", "Port description",
+					nb->has_port_desc, &nb->port_desc);
+				cp_w_lstr(w, "system_name", "System name", nb->has_sys_name,
+					&nb->sys_name);
+				cp_w_lstr(w, "system_description", "System description",
+					nb->has_sys_desc, &nb->sys_desc);
+				sw_w_uint(w, "capabilities", "Capabilities",
+					nb->has_sys_cap ? nb->sys_cap.cap : 0);
+				sw_w_uint(w, "capabilities_enabled", "Capabilities enabled",
+					nb->has_sys_cap ? nb->sys_cap.enabled : 0);
+				sw_w_bool(w, "has_evb", "EVB TLV", nb->has_evb);
+				if (nb->has_evb)
+					cp_w_evb(w, "evb", "EVB", &nb->evb);
+				sw_w_bool(w, "has_cdcp", "CDCP TLV", nb->has_cdcp);
+				sw_w_uint(w, "tlvs_unrecognized", "Unrecognized TLVs",
+					nb->tlvs_unrecognized);
+				sw_w_uint(w, "rx_frames", "LLDPDUs", nb->rx_frames);
+				sw_w_uint(
+					w, "first_seen_us", "First seen (us)", nb->first_seen);
+				sw_w_uint(w, "last_update_us", "Last update (us)",
+					nb->last_update);
+				sw_w_obj_end(w);
+			}
+		}
+	}
+	sw_w_list_end(w);
+}
+
+void
+sw_cplane_show_lldp_stats(struct sw_writer *w, struct sw_cplane *cp)
+{
+	sw_w_list_start(w, "lldp", "LLDP agents");
+	for (unsigned i = 0; i < cp->n_ports; i++) {
+		const struct cp_port *pp = &cp->ports[i];
+
+		for (unsigned a = 0; a < (pp->host ? 2u : 1u); a++) {
+			const struct cp_agent *ag = &pp->agents[a];
+			const struct lldp_agent_stats *st =
+				ag->sm ? lldp_agent_stats(ag->sm) : NULL;
+			static const struct lldp_agent_stats zero;
+
+			if (!st)
+				st = &zero;
+			sw_w_obj_start(w, NULL, NULL);
+			sw_w_str(w, "port", "Port", cp->sw->ports[i].name);
+			sw_w_str(w, "agent", "Agent", cp_agent_name(a));
+			sw_w_str(w, "admin", "Admin", sw_lldp_admin_name(ag->admin));
+			sw_w_uint(w, "tx_interval", "Transmit interval (s)", ag->tx_interval);
+			sw_w_uint(
+				w, "ttl", "TTL sent (s)", ag->sm ? lldp_agent_ttl(ag->sm) : 0);
+			sw_w_uint(w, "neighbors", "Neighbors",
+				ag->sm ? lldp_agent_neighbor_count(ag->sm) : 0);
+			sw_w_uint(w, "tx_frames", "Sent", st->tx_frames);
+			sw_w_uint(w, "tx_errors", "Send errors", st->tx_errors);
+			sw_w_uint(w, "rx_frames", "Received", st->rx_frames);
+			sw_w_uint(w, "rx_discarded", "Discarded", st->rx_discarded);
+			sw_w_uint(w, "rx_tlvs_unrecognized", "Unrecognized TLVs",
+				st->rx_tlvs_unrecognized);
+			sw_w_uint(w, "rx_tlvs_discarded", "Discarded TLVs",
+				st->rx_tlvs_discarded);
+			sw_w_uint(w, "ageouts", "Ageouts", st->ageouts);
+			sw_w_uint(w, "inserts", "Inserts", st->inserts);
+			sw_w_uint(w, "deletes", "Deletes", st->deletes);
+			sw_w_uint(w, "drops", "Drops (table full)", st->drops);
+			sw_w_obj_end(w);
+		}
+	}
+	sw_w_list_end(w);
+}
+
+/* ---- EVB ------------------------------------------------------------------------ */
+
+void
+sw_cplane_show_evb(struct sw_writer *w, struct sw_cplane *cp)
+{
+	sw_w_list_start(w, "evb", "EVB");
+	for (unsigned i = 0; i < cp->n_ports; i++) {
+		const struct cp_port *pp = &cp->ports[i];
+		const struct sw_port *p = &cp->sw->ports[i];
+		const struct lldp_evb_local *l = &pp->evb_local;
+		const struct lldp_evb_oper *o = &pp->oper;
+		static const struct lldp_evb none;
+
+		if (!pp->host)
+			continue;
+		sw_w_obj_start(w, NULL, NULL);
+		sw_w_str(w, "port", "Port", p->name);
+		sw_w_str(w, "mode", "Mode", sw_mode_name(p->mode));
+		sw_w_str(w, "lldp", "LLDP", sw_lldp_admin_name(pp->agents[CP_NCB].admin));
+		sw_w_obj_start(w, "local", "Configured");
+		sw_w_bool(w, "bgid", "BGID", l->bgid);
+		sw_w_bool(w, "rrcap", "RRCAP", l->rrcap);
+		sw_w_uint(w, "r", "R", l->r);
+		sw_w_uint(w, "rte", "RTE", l->rte);
+		sw_w_uint(w, "rwd", "RWD", l->rwd);
+		sw_w_uint(w, "rka", "RKA", l->rka);
+		sw_w_obj_end(w);
+		cp_w_evb(w, "tlv", "TLV sent", &pp->evb_tlv);
+		sw_w_bool(w, "station_present", "Station TLV", pp->has_station);
+		cp_w_evb(w, "station", "Station TLV", pp->has_station ? &pp->station : &none);
+		sw_w_obj_start(w, "oper", "Operational");
+		sw_w_bool(
+			w, "reflective_relay", "Reflective relay (RRCTR)", o->reflective_relay);
+		sw_w_bool(
+			w, "relay_active", "Reflective relay in the datapath", p->relay_active);
+		sw_w_bool(w, "group_ids", "Group IDs", o->group_ids);
+		sw_w_uint(w, "r", "R", o->r);
+		sw_w_uint(w, "rte", "RTE", o->rte);
+		sw_w_uint(w, "rwd", "RWD", o->rwd);
+		sw_w_uint(w, "rka", "RKA", o->rka);
+		sw_w_bool(w, "rwd_remote", "RWD from the station", o->rwd_remote);
+		sw_w_bool(w, "rka_remote", "RKA from the station", o->rka_remote);
+		sw_w_uint(w, "ecp_ack_us", "ECP ACK timer (us)", o->ecp_ack_us);
+		sw_w_uint(w, "vdp_resource_wait_us", "VDP resource wait (us)",
+			o->vdp_resource_wait_us);
+		sw_w_uint(w, "vdp_keepalive_us", "VDP keep-alive (us)", o->vdp_keepalive_us);
+		sw_w_uint(w, "vdp_keepalive_timeout_us", "VDP keep-alive supervision (us)",
+			o->vdp_keepalive_timeout_us);
+		sw_w_obj_end(w);
+		sw_w_obj_end(w);
+	}
+	sw_w_list_end(w);
+}
+
+/* ---- ECP ------------------------------------------------------------------------ */
+
+static void
+cp_w_chan_id(struct sw_writer *w, const struct cp_chan *ch)
+{
+	sw_w_str(w, "port", "Port", ch->port->cp->sw->ports[ch->port->idx].name);
+	sw_w_str(w, "channel", "Channel", cp_chan_kind_name(ch->kind));
+	sw_w_uint(w, "channel_id", "Channel id", ch->id);
+}
+
+/* Channels of a port, untagged first then by kind and number. */
+static size_t
+cp_sorted_chans(const struct cp_port *pp, const struct cp_chan **out)
+{
+	size_t n = 0;
+
+	for (uint32_t i = 0; i < pp->n_chans; i++) {
+		const struct cp_chan *c = pp->chans[i];
+		size_t j = n++;
+
+		for (; j > 0 &&
+			(out[j - 1]->kind > c->kind ||
+				(out[j - 1]->kind == c->kind && out[j - 1]->id > c->id));
+			j--)
+			out[j] = out[j - 1];
+		out[j] = c;
+	}
+	return n;
+}
+
+/* Call fn for every channel: ports in order, each port's channels sorted. */
+static void
+cp_each_chan(struct sw_cplane *cp, struct sw_writer *w,
+	void (*fn)(struct sw_writer *w, const struct cp_chan *ch))
+{
+	for (unsigned i = 0; i < cp->n_ports; i++) {
+		const struct cp_port *pp = &cp->ports[i];
+		const struct cp_chan *sorted[SW_CEIL_CHANNELS];
+		size_t n = cp_sorted_chans(pp, sorted);
+
+		for (size_t k = 0; k < n; k++)
+			fn(w, sorted[k]);
+	}
+}
+
+static void
+cp_w_ecp_chan(struct sw_writer *w, const struct cp_chan *ch)
+{
+	const struct ecp_sm_stats *st = ecp_sm_stats(ch->ecp);
+	struct ecp_sm_info in;
+
+	ecp_sm_get_info(ch->ecp, &in);
+	sw_w_obj_start(w, NULL, NULL);
+	cp_w_chan_id(w, ch);
+	sw_w_uint(w, "initial_seq", "Initial sequence number", ch->initial_seq);
+	sw_w_bool(w, "outstanding", "Request outstanding", in.outstanding);
+	sw_w_uint(w, "tx_seq", "Outstanding sequence number", in.outstanding ? in.tx_seq : 0);
+	sw_w_uint(w, "next_seq", "Next sequence number", in.next_seq);
+	sw_w_uint(w, "retries", "Retransmissions of it", in.retries);
+	sw_w_uint(w, "queued", "Queued", in.queued);
+	sw_w_bool(w, "rx_seen", "Request received", in.rx_seen);
+	sw_w_uint(w, "rx_last_seq", "Last received sequence number",
+		in.rx_seen ? in.rx_last_seq : 0);
+	sw_w_uint(w, "r", "R", in.max_retries);
+	sw_w_uint(w, "rte", "RTE", in.rte);
+	sw_w_uint(w, "ack_timeout_us", "ACK timer (us)", in.ack_timeout_us);
+	sw_w_uint(w, "created_us", "Created (us)", ch->created_us);
+	sw_w_uint(w, "rx_frames", "Frames received", ch->rx_frames);
+	sw_w_uint(w, "tx_frames", "Frames sent", ch->tx_frames);
+	sw_w_uint(w, "tx_errors", "Frames not sent", ch->tx_errors);
+	sw_w_obj_start(w, "stats", "Statistics");
+	sw_w_uint(w, "tx_requests", "Requests sent", st->tx_requests);
+	sw_w_uint(w, "tx_retransmissions", "Retransmissions", st->tx_retransmissions);
+	sw_w_uint(w, "tx_acks", "ACKs sent", st->tx_acks);
+	sw_w_uint(w, "tx_completed", "Requests acknowledged", st->tx_completed);
+	sw_w_uint(w, "tx_errors", "Requests given up", st->tx_errors);
+	sw_w_uint(w, "ack_timeouts", "ACK timeouts", st->ack_timeouts);
+	sw_w_uint(w, "tx_failures", "Send failures", st->tx_failures);
+	sw_w_uint(w, "queue_overflows", "Queue overflows", st->queue_overflows);
+	sw_w_uint(w, "rx_requests", "Requests received", st->rx_requests);
+	sw_w_uint(w, "rx_duplicates", "Duplicates", st->rx_duplicates);
+	sw_w_uint(w, "rx_acks", "ACKs received", st->rx_acks);
+	sw_w_uint(w, "rx_acks_ignored", "ACKs ignored", st->rx_acks_ignored);
+	sw_w_uint(w, "rx_malformed", "Malformed", st->rx_malformed);
+	sw_w_str(w, "last_malformed", "Last malformed",
+		st->last_malformed ? st->last_malformed : "");
+	sw_w_obj_end(w);
+	sw_w_obj_end(w);
+}
+
+void
+sw_cplane_show_ecp(struct sw_writer *w, struct sw_cplane *cp)
+{
+	sw_w_obj_start(w, "ecp", "ECP");
+	sw_w_list_start(w, "ports", "Ports");
+	for (unsigned i = 0; i < cp->n_ports; i++) {
+		const struct cp_port *pp = &cp->ports[i];
+
+		if (!pp->host)
+			continue;
+		sw_w_obj_start(w, NULL, NULL);
+		sw_w_str(w, "port", "Port", cp->sw->ports[i].name);
+		sw_w_uint(w, "channels", "Channels", pp->n_chans);
+		sw_w_uint(w, "max_channels", "Max channels", cp->sw->ports[i].max_channels);
+		sw_w_uint(w, "channels_refused", "Frames for a channel over the limit",
+			pp->chans_refused);
+		sw_w_obj_end(w);
+	}
+	sw_w_list_end(w);
+	sw_w_list_start(w, "channels", "Channels");
+	cp_each_chan(cp, w, cp_w_ecp_chan);
+	sw_w_list_end(w);
+	sw_w_obj_end(w);
+}
+
+/* ---- VDP ------------------------------------------------------------------------ */
+
+static void
+cp_w_vsiid(struct sw_writer *w, uint8_t fmt, const uint8_t *vsiid)
+{
+	char t[VDP_VSIID_TEXT_MAX];
+
+	sw_w_str(w, "vsiid_format", "VSI ID format", vdp_vsiid_format_name(fmt));
+	if (vdp_vsiid_format_text(fmt, vsiid, t, sizeof(t)) < 0)
+		sw_w_hex(w, "vsiid", "VSI ID", vsiid, VDP_VSIID_LEN);
+	else
+		sw_w_str(w, "vsiid", "VSI ID", t);
+}
+
+static void
+cp_w_vsi(struct sw_writer *w, const struct cp_chan *ch, const struct vdp_bridge_vsi *v)
+{
+	const struct cp_link *l = cp_vdp_link_of((struct cp_chan *)ch, v);
+
+	cp_w_vsiid(w, v->vsiid_format, v->vsiid);
+	sw_w_hex(w, "mgrid", "Manager ID", v->mgrid, VDP_MGRID_LEN);
+	sw_w_uint(w, "type_id", "VSI type", v->type_id);
+	sw_w_uint(w, "type_version", "VSI type version", v->type_version);
+	sw_w_str(w, "state", "State", vdp_tlv_type_name(v->state));
+	sw_w_str(w, "mode", "Last request", vdp_tlv_type_name(v->mode));
+	sw_w_str(w, "fif", "Filter format", vdp_fif_name(v->fif));
+	sw_w_list_start(w, "filters", "Filters (granted)");
+	for (uint16_t i = 0; i < v->n_filters; i++) {
+		const struct vdp_filter *f = &v->filters[i];
+		char m[18];
+
+		sw_w_obj_start(w, NULL, NULL);
+		sw_w_uint(w, "vid", "VID", f->vid);
+		sw_w_uint(w, "requested_vid", "VID requested", v->req_filters[i].vid);
+		sw_w_bool(w, "ps", "PCP significant", f->ps);
+		sw_w_uint(w, "pcp", "PCP", f->pcp);
+		vn_eth_format_mac(f->mac, m);
+		sw_w_str(w, "mac", "MAC", m);
+		sw_w_uint(w, "group_id", "Group ID", f->group_id);
+		sw_w_obj_end(w);
+	}
+	sw_w_list_end(w);
+	sw_w_bool(w, "hint_m", "Migrate-to hint (M)", v->hint_m);
+	sw_w_bool(w, "hint_s", "Suspend / migrate-from hint (S)", v->hint_s);
+	sw_w_uint(w, "last_status", "Last status octet", v->last_status);
+	sw_w_str(w, "last_error", "Last status",
+		vdp_error_name(v->last_status & VDP_STATUS_ERROR));
+	sw_w_str(w, "last_reason", "Last reason", v->last_reason ? v->last_reason : "");
+	sw_w_uint(w, "created_us", "Created (us)", v->created_us);
+	sw_w_uint(w, "refreshed_us", "Last request (us)", v->refreshed_us);
+	sw_w_uint(w, "keepalives", "Keep-alives", v->n_refresh);
+	sw_w_uint(w, "keepalive_timeout_us", "Keep-alive supervision (us)",
+		vdp_bridge_vsi_deadline(ch->vdp, v) - v->refreshed_us);
+	sw_w_uint(w, "expires_us", "Expires (us)", vdp_bridge_vsi_deadline(ch->vdp, v));
+	sw_w_uint(w, "veth", "vEth", l ? l->veth : 0);
+}
+
+static void
+cp_w_vdp_vsis(struct sw_writer *w, const struct cp_chan *ch)
+{
+	for (const struct vdp_bridge_vsi *v = vdp_bridge_next(ch->vdp, NULL); v;
+		v = vdp_bridge_next(ch->vdp, v)) {
+		sw_w_obj_start(w, NULL, NULL);
+		cp_w_chan_id(w, ch);
+		cp_w_vsi(w, ch, v);
+		sw_w_obj_end(w);
+	}
+}
+
+static void
+cp_w_vdp_chan(struct sw_writer *w, const struct cp_chan *ch)
+{
+	const struct vdp_bridge_stats *st = vdp_bridge_stats(ch->vdp);
+	const struct cp_refusal *r = &ch->refusal;
+
+	sw_w_obj_start(w, NULL, NULL);
+	cp_w_chan_id(w, ch);
+	sw_w_uint(w, "vsis", "VSIs", st->n_vsi);
+	sw_w_obj_start(w, "stats", "Statistics");
+	sw_w_uint(w, "rx_pdus", "VDPDUs received", st->rx_pdus);
+	sw_w_uint(w, "rx_requests", "Requests", st->rx_requests);
+	sw_w_uint(w, "rx_ignored", "Responses ignored", st->rx_ignored);
+	sw_w_uint(w, "rx_malformed", "Malformed", st->rx_malformed);
+	sw_w_str(w, "last_malformed", "Last malformed",
+		st->last_malformed ? st->last_malformed : "");
+	sw_w_list_start(w, "status", "Responses by status 0..5");
+	for (int k = 0; k <= VDP_ERR_MAX; k++)
+		sw_w_uint(w, NULL, NULL, st->status[k]);
+	sw_w_list_end(w);
+	sw_w_uint(w, "resp_keep", "With KEEP", st->resp_keep);
+	sw_w_uint(w, "resp_hard", "With HARD", st->resp_hard);
+	sw_w_uint(w, "admitted", "Admitted", st->admitted);
+	sw_w_uint(w, "refused", "Refused", st->refused);
+	sw_w_uint(w, "keepalives", "Keep-alives", st->keepalives);
+	sw_w_uint(w, "keepalive_expiries", "Keep-alive expiries", st->keepalive_expiries);
+	sw_w_uint(w, "station_deassocs", "De-associated by the station", st->station_deassocs);
+	sw_w_uint(w, "unknown_deassocs", "De-associates of unknown VSIs", st->unknown_deassocs);
+	sw_w_uint(w, "bridge_deassocs", "De-associated by the bridge", st->bridge_deassocs);
+	sw_w_uint(w, "table_full", "Refused: table full", st->table_full);
+	sw_w_uint(w, "tx_pdus", "VDPDUs sent", st->tx_pdus);
+	sw_w_uint(w, "tx_unsolicited", "Unsolicited DE-ASSOCIATEs", st->tx_unsolicited);
+	sw_w_uint(w, "tx_failures", "Send failures", st->tx_failures);
+	sw_w_obj_end(w);
+	sw_w_obj_start(w, "last_refusal", "Last refusal of a new VSI");
+	sw_w_bool(w, "valid", "Any", r->valid);
+	sw_w_uint(w, "ts_us", "Time (us)", r->ts_us);
+	sw_w_str(w, "mode", "Request", r->valid ? vdp_tlv_type_name(r->mode) : "");
+	sw_w_uint(w, "status", "Status", r->status);
+	sw_w_uint(w, "type_id", "VSI type", r->type_id);
+	sw_w_uint(w, "type_version", "VSI type version", r->type_version);
+	if (r->valid) {
+		cp_w_vsiid(w, r->fmt, r->vsiid);
+	} else {
+		sw_w_str(w, "vsiid_format", "VSI ID format", "");
+		sw_w_str(w, "vsiid", "VSI ID", "");
+	}
+	sw_w_str(w, "reason", "Reason", r->reason);
+	sw_w_obj_end(w);
+	sw_w_obj_end(w);
+}
+
+void
+sw_cplane_show_vdp(struct sw_writer *w, struct sw_cplane *cp)
+{
+	sw_w_obj_start(w, "vdp", "VDP");
+	sw_w_list_start(w, "vsis", "VSIs");
+	cp_each_chan(cp, w, cp_w_vdp_vsis);
+	sw_w_list_end(w);
+	sw_w_list_start(w, "channels", "Channels");
+	cp_each_chan(cp, w, cp_w_vdp_chan);
+	sw_w_list_end(w);
+	sw_w_obj_end(w);
+}
+
+void
+sw_cplane_show_veth(struct sw_writer *w, struct sw_cplane *cp, const struct sw_veth *v)
+{
+	const struct vdp_bridge_vsi *vsi;
+	struct cp_chan *ch;
+	struct cp_link *l;
+
+	if (!cp || v->origin != SW_ORIGIN_VDP || !cp_vdp_find_veth(cp, v->id, &ch, &l))
+		return;
+	vsi = vdp_bridge_find(ch->vdp, l->mgrid, l->fmt, l->vsiid);
+	sw_w_obj_start(w, "vdp", "VDP");
+	sw_w_str(w, "channel", "Channel", cp_chan_kind_name(ch->kind));
+	sw_w_uint(w, "channel_id", "Channel id", ch->id);
+	if (vsi) {
+		cp_w_vsiid(w, vsi->vsiid_format, vsi->vsiid);
+		sw_w_hex(w, "mgrid", "Manager ID", vsi->mgrid, VDP_MGRID_LEN);
+		sw_w_uint(w, "type_id", "VSI type", vsi->type_id);
+		sw_w_uint(w, "type_version", "VSI type version", vsi->type_version);
+		sw_w_str(w, "state", "State", vdp_tlv_type_name(vsi->state));
+		sw_w_bool(w, "hint_m", "Migrate-to hint (M)", vsi->hint_m);
+		sw_w_bool(w, "hint_s", "Suspend / migrate-from hint (S)", vsi->hint_s);
+		sw_w_uint(w, "last_status", "Last status octet", vsi->last_status);
+		sw_w_str(w, "last_reason", "Last reason",
+			vsi->last_reason ? vsi->last_reason : "");
+		sw_w_uint(w, "expires_us", "Keep-alive expires (us)",
+			vdp_bridge_vsi_deadline(ch->vdp, vsi));
+	}
+	sw_w_obj_end(w);
+}
+
+void
+sw_cplane_dump(struct sw_writer *w, struct sw_cplane *cp, uint64_t now)
+{
+	sw_w_obj_start(w, "control", "Control plane");
+	sw_cplane_show_lldp_stats(w, cp);
+	sw_cplane_show_lldp_neighbors(w, cp, now);
+	sw_cplane_show_evb(w, cp);
+	sw_cplane_show_ecp(w, cp);
+	sw_cplane_show_vdp(w, cp);
+	sw_w_obj_end(w);
+}

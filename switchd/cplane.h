@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cplane.h - the switch's control plane: LLDP, EVB, ECP and the VDP bridge
+ * role (802.1AB, 802.1Qbg-2012), built on the pure machines of lldp/agent.h,
+ * lldp/evb.h, vepa/ecp_sm.h and vepa/vdp_bridge.h.  S-channels (CDCP) come
+ * later; see "S-channels" below for where they go.
+ *
+ * One control plane per switch, attached by sw_cplane_create(): from then
+ * on the switch owns it (sw_destroy() destroys it first), the pipeline hands
+ * it every frame to 01-80-C2-00-00-0x (sw_set_ctl_rx), sw_run_timers() runs
+ * its timers and sw_next_deadline() includes its deadlines, so replay (the
+ * capture clock), --stay (inject / time warp) and live (the event loop's
+ * timer) drive the same code.  Nothing here reads a clock or allocates per
+ * frame: channels and their machines are allocated when first used, vEth
+ * records when a VSI associates.
+ *
+ * Per port:
+ *  - an LLDP agent for the nearest bridge (01-80-C2-00-00-0E) on every port
+ *    and one for the nearest customer bridge (01-80-C2-00-00-00) on host
+ *    ports, which carries the bridge's EVB TLV (lldpad talks EVB on that
+ *    agent only).  Local information: chassis ID = the switch MAC, port ID =
+ *    the port name (interface name subtype), system name = the switch name,
+ *    system description "vnswitch VERSION", capabilities bridge (enabled).
+ *    Admin status: the port's 'lldp' setting or switch.lldp.admin (default
+ *    disabled, see vnswitch.conf(5)); a change recreates the agent.
+ *  - EVB (host ports): local values from switch.evb, RRCAP = the port's
+ *    configured reflective_relay (VEPA ports; never on VN-Tag / E-Tag
+ *    ports).  Whenever the customer-bridge agent's neighbours change the
+ *    negotiation runs again (lldp_evb_negotiate with the station's TLV):
+ *    the TLV sent, and the operational values: R, RTE, RWD, RKA = the larger
+ *    of local and remote; reflective relay on a VEPA port = configured AND
+ *    (no station TLV ? true : station RRREQ), i.e. the datapath follows RRCTR
+ *    once a station took part and the configuration before that (and again
+ *    when the station's neighbour entry goes); group IDs = BGID && SGID.
+ *    The ECP (R, RTE) and VDP (R, RTE, RKA, group IDs) machines of the port
+ *    take the operational values at once.
+ *  - ECP + VDP bridge per channel: channel "untagged" (frames without a tag)
+ *    on every host port; on a VN-Tag port a VN-Tagged ECP frame (d=0, p=0,
+ *    svif N) is channel vif N, on an E-Tag port an E-Tagged one (GRP 0,
+ *    E-CID N, or Ingress_E-CID N when E-CID is 0) is channel ecid N.  Frames
+ *    the switch sends on a channel carry its tag (VN-Tag d=1 dvif=N; E-Tag
+ *    E-CID N, GRP 0).  Channels are created on first use up to the port's
+ *    max_channels (default 64); a frame for one more is not handled
+ *    (counted in channels_refused, dropped as reserved_da).  The first ECP
+ *    sequence number of a channel is a hash of the seed (sw_cplane_config),
+ *    the port index and the channel: random live (the daemon seeds from
+ *    getrandom), reproducible in replay.
+ *
+ * VDP admission (802.1Qbg-2012 clause 41; status codes of protocols.md 4.2):
+ *  - the VSI type (type_id, type_version) must be a profile's, else 4;
+ *  - every filter resolves to one VLAN: VID 0 gets the profile's VLAN (0,
+ *    untagged, when the profile has none), which the response carries back;
+ *    a non-zero VID must be the profile's VLAN if it has one, else 5; the
+ *    filters of one VSI must resolve to the same VLAN (a vEth has one), else
+ *    5;
+ *  - MAC filters: unicast, at most 1 + SW_VETH_EXTRA_MACS of them on a VEPA
+ *    port (SW_VETH_EXTRA_MACS on a VN-Tag / E-Tag port), else 5 / 2; a MAC
+ *    bound to another vEth in that VLAN -> 5; a VEPA port needs MAC filters
+ *    (formats 1 and 3 carry none) -> 1;
+ *  - on a VN-Tag / E-Tag port the request must come tagged: untagged -> 4
+ *    (the vif / E-CID is what binds the vEth); a vif / E-CID already bound
+ *    to another vEth -> 4;
+ *  - a new vEth needs room: the port's max_veths or the switch's max_veths
+ *    reached -> 2;
+ *  - GroupID formats and table limits are the machine's (vdp_bridge.h).
+ *  PRE-ASSOCIATE and PRE-ASSOCIATE with resource reservation are checked
+ *  the same way but create no vEth (nothing is reserved yet).  ASSOCIATE
+ *  creates a vEth of origin vdp: on a VEPA port bound by the filters' MACs
+ *  in the resolved VLAN (the first MAC as its binding, the others as extra
+ *  bound MACs); on a VN-Tag / E-Tag port bound by the channel's vif / E-CID
+ *  with the filter MACs reserved to it.  Its VLAN is its own (the VID the
+ *  station was granted: it does not follow later profile VLAN changes),
+ *  its profile the matched one.  A change of an associated VSI (new type or
+ *  filters) re-binds the same vEth.  The vEth goes away with its VSI: a
+ *  DE-ASSOCIATE from the station, keep-alive expiry (an unsolicited
+ *  DE-ASSOCIATE is sent), a HARD refusal, or sw_veth_del() on it (vnctl
+ *  veth del: the bridge sends an unsolicited DE-ASSOCIATE first).  Each
+ *  step is in the vEth's event history (associated, deassociated,
+ *  keepalive_expired, refused; a refusal of a new VSI is logged on vEth 0).
+ *
+ * Transmit: through the port's back-end (ops->tx_buf / tx_commit), counted
+ * in the port's tx counters; a full back-end counts tx_full.  Nothing is
+ * sent on a port that is administratively down (the machines count a
+ * transmit error; VSIs there expire by keep-alive).
+ *
+ * S-channels (CDCP, later): struct cp_port gets a cdcp_bridge fed from the
+ * customer-bridge agent's neighbour callback (next to the EVB update), its
+ * channels are channel kind "svid" (an S-tag 0x88A8 with the S-VID), each
+ * with its own nearest-customer-bridge agent and relay setting; cp_rx()
+ * demultiplexes S-tagged frames to them the way it does vifs.
+ */
+#ifndef SWITCHD_CPLANE_H
+#define SWITCHD_CPLANE_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "switchd/sw.h"
+#include "switchd/writer.h"
+
+/* The default seed of replay and --stay: replay output is reproducible. */
+#define SW_CPLANE_REPLAY_SEED 0x766E737769746368ull /* "vnswitch" */
+
+struct sw_cplane_config {
+	uint64_t seed; /* ECP initial sequence numbers (see above) */
+};
+
+/* Create the control plane of 'sw' and attach it (the switch owns it from
+ * now on).  Agents are created for every port; nothing is sent before the
+ * first sw_run_timers().  NULL with a message on failure. */
+struct sw_cplane *sw_cplane_create(
+	struct sw *sw, const struct sw_cplane_config *cfg, char *err, size_t errlen);
+/* Detach and free (sends nothing; sw_destroy calls it).  NULL is a no-op. */
+void sw_cplane_destroy(struct sw_cplane *cp);
+
+/* Run every machine due at 'now'; returns the earliest deadline left. */
+uint64_t sw_cplane_run(struct sw_cplane *cp, uint64_t now);
+/* The earliest deadline, UINT64_MAX if none. */
+uint64_t sw_cplane_next_deadline(struct sw_cplane *cp);
+
+/* Daemon stop: every LLDP agent that transmits sends its shutdown LLDPDU
+ * (TTL 0); best effort. */
+void sw_cplane_shutdown(struct sw_cplane *cp, uint64_t now);
+
+/* A port's settings changed (reflective_relay, lldp, reload of switch.evb
+ * or switch.lldp): re-create agents whose settings differ, negotiate EVB
+ * again. */
+void sw_cplane_port_changed(struct sw_cplane *cp, unsigned port, uint64_t now);
+
+/* Bridge-initiated de-associate of the VSI behind VDP vEth 'id': an
+ * unsolicited DE-ASSOCIATE goes to the station and the vEth is deleted.
+ * 0, or -1 if 'id' is not a VDP vEth of this control plane. */
+int sw_cplane_veth_deassoc(struct sw_cplane *cp, uint32_t id, uint64_t now);
+
+/* ---- rendering (cp_show.c) -------------------------------------------------
+ * Lists are arrays in a stable order (ports in configuration order, agents
+ * nearest bridge first, channels untagged first then by number, VSIs in
+ * table order); keys are stable. */
+void sw_cplane_show_lldp_neighbors(struct sw_writer *w, struct sw_cplane *cp, uint64_t now);
+void sw_cplane_show_lldp_stats(struct sw_writer *w, struct sw_cplane *cp);
+void sw_cplane_show_evb(struct sw_writer *w, struct sw_cplane *cp);
+void sw_cplane_show_ecp(struct sw_writer *w, struct sw_cplane *cp);
+void sw_cplane_show_vdp(struct sw_writer *w, struct sw_cplane *cp);
+/* The VDP fields of a vEth (inside its object; nothing for other vEths). */
+void sw_cplane_show_veth(struct sw_writer *w, struct sw_cplane *cp, const struct sw_veth *v);
+/* Everything above as one object (state.json "control"). */
+void sw_cplane_dump(struct sw_writer *w, struct sw_cplane *cp, uint64_t now);
+
+#endif /* SWITCHD_CPLANE_H */

@@ -1,0 +1,15 @@
+# The switch's control plane (issue 5): LLDP agents, EVB, ECP and the VDP
+# bridge role on every port, in the switch library; its unit test.
+switchd_libswitchd_a_SOURCES += \
+	switchd/cplane.c switchd/cplane.h \
+	switchd/cp_vdp.c switchd/cp_show.c switchd/cp_internal.h
+
+# The LLDP agent library sits on the LLDPDU codec: list the codec again after
+# it (static libraries are searched once, in order).
+SWITCHD_LIBS += lldp/liblldpagent.a lldp/liblldp.a vepa/libvepa.a vntag/libvntag.a
+
+check_PROGRAMS += tests/test-cplane
+TESTS += tests/test-cplane
+tests_test_cplane_SOURCES = tests/test-cplane.c
+tests_test_cplane_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS) $(PCAP_CFLAGS)
+tests_test_cplane_LDADD = $(SWITCHD_LIBS) $(TEST_LIBS)

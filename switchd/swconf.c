@@ -878,8 +878,9 @@ sw_conf_evb_default(struct sw_conf_evb *evb)
 void
 sw_conf_lldp_default(struct sw_conf_lldp *lldp)
 {
-	/* Off unless configured: see vnswitch.conf(5), LLDP. */
-	lldp->admin = SW_LLDP_DISABLED;
+	/* On, like any bridge port (802.1AB adminStatus enabledRxTx);
+	 * see vnswitch.conf(5), LLDP. */
+	lldp->admin = SW_LLDP_RXTX;
 	lldp->tx_interval = 30;
 	lldp->tx_hold = 4;
 }

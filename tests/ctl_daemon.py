@@ -35,6 +35,7 @@ CHECKS = [0]
 
 CONF = """\
 switch = { name = "t1"; mac = "02:00:00:00:00:01"; fdb_aging = 10;
+  lldp = { admin = "disabled"; };
            default_profile = "spare"; };
 ports = (
   { name = "up0"; role = "uplink"; vlans = [10, 20]; },

@@ -537,14 +537,15 @@ test_lldp_evb(void)
 	tu_pcap_free(pc);
 }
 
-/* LLDP disabled (the default): nothing sent, LLDPDUs are not handled. */
+/* LLDP disabled by configuration: nothing sent, LLDPDUs are not handled. */
 static void
 test_lldp_disabled(void)
 {
 	struct tu_pcap *pc =
 		tu_pcap_load("lldpad_station_evb22_lldp_and_unanswered_vdp_assoc.pcap");
 	struct fx *x =
-		fx_open("switch = { name = \"t\"; mac = \"02:00:00:00:00:01\"; };\n"
+		fx_open("switch = { name = \"t\"; mac = \"02:00:00:00:00:01\";\n"
+			"  lldp = { admin = \"disabled\"; }; };\n"
 			"ports = ( { name = \"h2\"; role = \"host\"; mode = \"vepa\"; } );\n");
 
 	advance(x, T0 + 100 * SEC);
@@ -1038,7 +1039,7 @@ add_suites(void)
 {
 	static const struct tu_test tests[] = {
 		{ "LLDP with the EVB TLV, negotiation, ageing, shutdown", test_lldp_evb },
-		{ "LLDP disabled by default", test_lldp_disabled },
+		{ "LLDP disabled by configuration", test_lldp_disabled },
 		{ "real lldpad ASSOCIATE, VID 0, duplicates", test_assoc_real_vid0 },
 		{ "two MAC filters: one vEth that forwards", test_assoc_two_macs_forward },
 		{ "refusals: status 4, 5, 1, 2, KEEP", test_refusals },

@@ -163,7 +163,8 @@ sw_veth_set(struct sw *sw, uint32_t id, const struct sw_veth_change *ch, uint64_
 	nv = *v;
 	/* A VDP vEth's binding and VLAN are what its station was granted: the
 	 * station would go on sending with them. */
-	if (v->origin == SW_ORIGIN_VDP && (ch->set_bind || ch->set_vlan || ch->clear_vlan)) {
+	if (v->origin == SW_ORIGIN_VDP &&
+		(ch->set_bind || ch->set_vlan || ch->clear_vlan || ch->set_svid)) {
 		snprintf(err, errlen,
 			"vEth %u belongs to a VDP association: its binding and VLAN are the "
 			"station's (veth del de-associates it)",
@@ -210,12 +211,35 @@ sw_veth_set(struct sw *sw, uint32_t id, const struct sw_veth_change *ch, uint64_
 		memset(nv.mac, 0, sizeof(nv.mac));
 		if (ch->kind == SW_BIND_MAC)
 			memcpy(nv.mac, ch->mac, sizeof(nv.mac));
+		/* A MAC-bound vEth keeps its channel on its port, and starts on
+		 * the default one elsewhere. */
+		nv.svid = ch->kind != SW_BIND_MAC                      ? 0
+			: nv.port == v->port && v->kind == SW_BIND_MAC ? v->svid
+								       : SW_SCHAN_DEFAULT_SVID;
 	}
-	rebind = sw_bind_k1(&nv) != sw_bind_k1(v) || nv.port != v->port;
+	if (ch->set_svid) {
+		if (nv.kind != SW_BIND_MAC) {
+			snprintf(err, errlen, "svid applies to MAC-bound vEths (vepa ports)");
+			return -1;
+		}
+		nv.svid = ch->svid ? ch->svid : SW_SCHAN_DEFAULT_SVID;
+		if (nv.svid != SW_SCHAN_DEFAULT_SVID &&
+			(!np->schan_on || nv.svid < np->svid_min || nv.svid > np->svid_max)) {
+			if (np->schan_on)
+				snprintf(err, errlen,
+					"S-VID %u is outside the pool %u..%u of port '%s'",
+					nv.svid, np->svid_min, np->svid_max, np->name);
+			else
+				snprintf(err, errlen,
+					"port '%s' has no S-channels (svid 1 only)", np->name);
+			return -1;
+		}
+	}
+	rebind = sw_bind_k1(&nv) != sw_bind_k1(v) || sw_bind_k2(&nv) != sw_bind_k2(v);
 	if (rebind) {
 		int32_t owner;
 
-		e = sw_htab_find(&sw->by_bind, sw_bind_k1(&nv), nv.port);
+		e = sw_htab_find(&sw->by_bind, sw_bind_k1(&nv), sw_bind_k2(&nv));
 		if (e && e->val != slot) {
 			snprintf(err, errlen, "that binding on port '%s' belongs to vEth %u",
 				np->name, sw->veths[e->val].id);
@@ -372,7 +396,7 @@ sw_profile_set(
 			continue;
 		nv = *v;
 		nv.vlan = vlan;
-		e = sw_htab_find(&sw->by_bind, sw_bind_k1(&nv), v->port);
+		e = sw_htab_find(&sw->by_bind, sw_bind_k1(&nv), sw_bind_k2(&nv));
 		owner = e ? e->val : sw_mac_owner(sw, vlan, v->mac);
 		if (owner >= 0 && owner != (int32_t)s) {
 			char m[18];

@@ -59,6 +59,8 @@ struct sw_veth_change {
 	enum sw_bind kind;
 	uint32_t key;
 	uint8_t mac[6];
+	bool set_svid; /* MAC-bound: move to the S-channel svid (1: default) */
+	uint16_t svid;
 };
 
 int sw_veth_set(struct sw *sw, uint32_t id, const struct sw_veth_change *ch, uint64_t now,

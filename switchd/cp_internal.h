@@ -2,13 +2,17 @@
 /*
  * cp_internal.h - the control plane's own structures, shared by cplane.c
  * (ports, LLDP, EVB, channels, receive, transmit, timers), cp_vdp.c (VDP
- * admission and the vEths of VSIs) and cp_show.c (rendering).  Nothing
- * outside these three files includes it.
+ * admission and the vEths of VSIs), cp_schan.c (S-channels: CDCP and the
+ * channels' own agents and EVB) and cp_show.c (rendering).  Nothing outside
+ * these files includes it (the white-box tests aside).
  *
  * Ownership: struct sw_cplane owns its ports array; each port owns its
- * agents and its channel array; each channel owns its ECP and VDP machines
- * and its link table.  Channels live until the control plane is destroyed,
- * so pointers to them (the machines' aux) stay valid.
+ * agents, its channel array, its CDCP machine and its S-channels; each
+ * channel owns its ECP and VDP machines and its link table.  Channels live
+ * until the control plane is destroyed, so pointers to them (the machines'
+ * aux) stay valid: an S-channel's ECP/VDP channel (kind svid) goes
+ * inactive when the S-channel goes, and is reused by the next one.  An
+ * S-channel (struct cp_schan, with its agent) is freed when CDCP drops it.
  */
 #ifndef SWITCHD_CP_INTERNAL_H
 #define SWITCHD_CP_INTERNAL_H 1
@@ -17,18 +21,21 @@
 #include "lldp/evb.h"
 #include "switchd/cplane.h"
 #include "switchd/sw_internal.h"
+#include "vepa/cdcp.h"
 #include "vepa/ecp_sm.h"
 #include "vepa/vdp_bridge.h"
 
-/* The agents of a port. */
-enum { CP_NB = 0, CP_NCB = 1, CP_N_AGENTS = 2 };
+/* The agents of a port: nearest bridge (every port), nearest customer
+ * bridge (host ports), nearest non-TPMR bridge (VEPA ports with S-channels:
+ * it carries CDCP). */
+enum { CP_NB = 0, CP_NCB = 1, CP_NTPMR = 2, CP_N_AGENTS = 3 };
 
 /* How a channel's frames are told apart on its port. */
 enum cp_chan_kind {
-	CP_CHAN_UNTAGGED = 0, /* no tag */
+	CP_CHAN_UNTAGGED = 0, /* no tag (on a VEPA port: also S-tagged with S-VID 1) */
 	CP_CHAN_VIF = 1,      /* VN-Tag svif (in) / dvif (out) */
 	CP_CHAN_ECID = 2,     /* E-Tag E-CID */
-			      /* CP_CHAN_SVID: S-channels (CDCP), later */
+	CP_CHAN_SVID = 3,     /* an S-channel: S-tag 0x88A8 with its S-VID */
 };
 
 /* VSI table sizes: the untagged channel of a VEPA port carries every VSI
@@ -63,12 +70,20 @@ struct cp_refusal {
 };
 
 struct cp_port;
+struct cp_schan;
+struct vn_eth;
 
 struct cp_chan {
 	struct cp_port *port;
 	uint16_t index; /* in port->chans */
 	uint8_t kind;   /* enum cp_chan_kind */
-	uint32_t id;    /* vif or E-CID; 0 untagged */
+	uint32_t id;    /* vif, E-CID or S-VID; 0 untagged */
+	/* Kind svid: the S-channel it serves, NULL while inactive (no
+	 * S-channel has it: it handles no frame, runs no timer and is not
+	 * shown).  The other kinds are always active. */
+	struct cp_schan *schan;
+	/* While an S-channel goes: the reason its vEths are released with. */
+	const char *release_why;
 	uint16_t initial_seq;
 	struct ecp_sm *ecp;
 	struct vdp_bridge *vdp;
@@ -82,7 +97,8 @@ struct cp_chan {
 
 struct cp_agent {
 	struct cp_port *port;
-	uint8_t which; /* CP_NB / CP_NCB */
+	uint8_t which;          /* CP_NB / CP_NCB / CP_NTPMR */
+	struct cp_schan *schan; /* an S-channel's agent (inside its S-tag), or NULL */
 	struct lldp_agent_sm *sm;
 	/* What it was created with (a change re-creates it). */
 	enum sw_lldp_admin admin;
@@ -106,8 +122,44 @@ struct cp_port {
 	struct cp_chan **chans;
 	uint32_t n_chans, cap_chans;
 	uint64_t chans_refused;
-	/* S-channels (CDCP) go here later: a struct cdcp_bridge and its
-	 * channels (kind CP_CHAN_SVID) with their own agents. */
+	/* S-channels (VEPA ports with 'schannels', cp_schan.c): the CDCP
+	 * bridge machine and what it was created with, the station's TLV in
+	 * use (from the non-TPMR agent, else the nearest-bridge agent), the
+	 * TLV sent, and the granted channels by datapath slot (2..; slot 1 is
+	 * the default channel, which is the port itself). */
+	struct cdcp_bridge *cdcp;
+	struct cdcp_cfg cdcp_cfg;
+	bool cdcp_has_station;
+	uint8_t cdcp_from; /* CP_NTPMR or CP_NB: the agent the station's TLV came on */
+	struct lldp_cdcp cdcp_station;
+	struct lldp_cdcp cdcp_tlv;
+	uint64_t cdcp_resets; /* station gone: back to the default channel */
+	uint64_t cdcp_changed_us;
+	struct cp_schan *schans[SW_SCHAN_SLOTS];
+};
+
+/* The EVB state of an S-channel (the port's own is in struct cp_port). */
+struct cp_evb {
+	struct lldp_evb_local local;
+	struct lldp_evb tlv;
+	bool has_station;
+	struct lldp_evb station;
+	struct lldp_evb_oper oper;
+};
+
+/* A granted S-channel: a sub-port of its VEPA port with its own
+ * nearest-customer-bridge agent (inside the S-tag), EVB negotiation
+ * (reflective relay, ECP/VDP timers) and ECP/VDP channel. */
+struct cp_schan {
+	struct cp_port *port;
+	uint16_t scid, svid;
+	uint8_t slot; /* in sw_port.schan_* */
+	struct cp_agent agent;
+	struct cp_chan *chan;
+	struct cp_evb evb;
+	char port_id[SW_NAME_MAX + 8]; /* LLDP Port ID: "PORT.SVID" */
+	char port_desc[96];
+	uint64_t created_us;
 };
 
 struct sw_cplane {
@@ -132,8 +184,49 @@ struct sw_cplane {
 
 /* cplane.c */
 const char *cp_chan_kind_name(unsigned kind);
-/* "untagged", "vif 7", "ecid 300" */
+/* "untagged", "vif 7", "ecid 300", "svid 100" */
 void cp_chan_describe(const struct cp_chan *ch, char *buf, size_t n);
+/* Whether a port has agent 'which' (cp_port.agents[which] in use). */
+bool cp_port_has_agent(const struct cp_port *pp, unsigned which);
+/* One frame out of a port on a channel kind / id (the tag inserted). */
+int cp_port_tx(struct sw_cplane *cp, unsigned port, uint8_t kind, uint32_t id,
+	const uint8_t *frame, size_t len);
+/* (Re-)create an agent with its port's current settings; s: an
+ * S-channel's agent (its Port ID, inside its S-tag).  0 or -1 with err. */
+int cp_agent_make_on(struct cp_agent *a, struct cp_port *pp, unsigned which, struct cp_schan *s,
+	char *err, size_t errlen);
+/* Whether an agent's settings differ from its port's (re-create it). */
+bool cp_agent_stale(const struct cp_agent *a);
+/* The bridge's local EVB values on a port. */
+void cp_evb_local(const struct cp_port *pp, struct lldp_evb_local *loc);
+/* An ECP/VDP channel for S-channel s: an inactive svid channel of the port
+ * re-initialised, or a new one.  NULL if the port has no room. */
+struct cp_chan *cp_chan_for_schan(struct cp_port *pp, struct cp_schan *s, uint64_t now);
+/* The operational EVB values a channel runs with (its S-channel's, or its
+ * port's). */
+const struct lldp_evb_oper *cp_chan_oper(const struct cp_chan *ch);
+/* Its S-VID: the S-channel's, SW_SCHAN_DEFAULT_SVID otherwise. */
+uint16_t cp_chan_svid(const struct cp_chan *ch);
+
+/* cp_schan.c: S-channels.  Create / free a port's CDCP machine and its
+ * non-TPMR agent (VEPA ports with 'schannels'); the neighbour callback of
+ * the nearest-bridge and non-TPMR agents (the station's CDCP TLV); a
+ * channel agent's (its EVB); a port's settings changed; receive on a
+ * channel; the channels' timers. */
+int cp_schan_port_init(struct cp_port *pp, char *err, size_t errlen);
+void cp_schan_port_free(struct cp_port *pp);
+/* why_gone: what to tell the vEths of channels that go because the
+ * station's TLV went (NULL: the generic reason). */
+void cp_cdcp_update(struct cp_port *pp, const char *why_gone);
+void cp_schan_evb_update(struct cp_schan *s);
+void cp_schan_port_changed(struct cp_port *pp);
+/* An S-tagged LLDPDU or ECP frame on active S-channel 'svid' (S-VID 1:
+ * the port's own agents / untagged channel); false if not handled. */
+bool cp_schan_rx(struct cp_port *pp, uint16_t svid, const struct vn_eth *eth,
+	const uint8_t *frame, size_t len, uint64_t now);
+void cp_schan_shutdown(struct cp_port *pp, uint64_t now);
+uint64_t cp_schan_next_deadline(const struct cp_port *pp);
+void cp_schan_run(struct cp_port *pp, uint64_t now);
 
 /* cp_vdp.c: the VDP bridge callbacks and the vEth links. */
 int cp_vdp_admit(void *aux, const struct vdp_vsi *req, const struct vdp_filter *filters,

@@ -15,7 +15,9 @@
 static const char *
 cp_agent_name(unsigned which)
 {
-	return which == CP_NCB ? "nearest_customer_bridge" : "nearest_bridge";
+	return which == CP_NCB      ? "nearest_customer_bridge"
+		: which == CP_NTPMR ? "nearest_nontpmr_bridge"
+				    : "nearest_bridge";
 }
 
 /* A chassis or port ID as text: a MAC for the MAC subtypes, the string for
@@ -84,62 +86,114 @@ cp_w_evb(struct sw_writer *w, const char *tag, const char *label, const struct l
 
 /* ---- LLDP ------------------------------------------------------------------------ */
 
+/* A port's S-channels by S-VID (show order). */
+static size_t
+cp_sorted_schans(const struct cp_port *pp, const struct cp_schan **out)
+{
+	size_t n = 0;
+
+	for (unsigned k = 2; k < SW_SCHAN_SLOTS; k++) {
+		const struct cp_schan *s = pp->schans[k];
+		size_t j;
+
+		if (!s)
+			continue;
+		for (j = n++; j > 0 && out[j - 1]->svid > s->svid; j--)
+			out[j] = out[j - 1];
+		out[j] = s;
+	}
+	return n;
+}
+
+/* The neighbours of one agent; svid 0 for the port's own agents, else the
+ * S-channel's. */
+static void
+cp_w_neighbors_of(struct sw_writer *w, const char *port, unsigned which, uint16_t svid,
+	const struct lldp_agent_sm *sm, uint64_t now)
+{
+	for (size_t k = 0; sm && k < lldp_agent_neighbor_count(sm); k++) {
+		const struct lldp_neighbor *nb = lldp_agent_neighbor(sm, k);
+		char m[18];
+
+		sw_w_obj_start(w, NULL, NULL);
+		sw_w_str(w, "port", "Port", port);
+		sw_w_str(w, "agent", "Agent", cp_agent_name(which));
+		sw_w_uint(w, "svid", "S-channel (S-VID; 0 the port)", svid);
+		vn_eth_format_mac(nb->src_mac, m);
+		sw_w_str(w, "src_mac", "Source MAC", m);
+		sw_w_uint(w, "chassis_id_subtype", "Chassis ID subtype", nb->chassis.subtype);
+		cp_w_id(w, "chassis_id", "Chassis ID", &nb->chassis, true);
+		sw_w_uint(w, "port_id_subtype", "Port ID subtype", nb->port.subtype);
+		cp_w_id(w, "port_id", "Port ID", &nb->port, false);
+		sw_w_uint(w, "ttl", "TTL (s)", nb->ttl);
+		sw_w_uint(w, "expires_in_s", "Expires in (s)",
+			nb->expires > now ? (nb->expires - now + 999999) / 1000000 : 0);
+		cp_w_lstr(w, "port_description", "Port description", nb->has_port_desc,
+			&nb->port_desc);
+		cp_w_lstr(w, "system_name", "System name", nb->has_sys_name, &nb->sys_name);
+		cp_w_lstr(w, "system_description", "System description", nb->has_sys_desc,
+			&nb->sys_desc);
+		sw_w_uint(w, "capabilities", "Capabilities",
+			nb->has_sys_cap ? nb->sys_cap.cap : 0);
+		sw_w_uint(w, "capabilities_enabled", "Capabilities enabled",
+			nb->has_sys_cap ? nb->sys_cap.enabled : 0);
+		sw_w_bool(w, "has_evb", "EVB TLV", nb->has_evb);
+		if (nb->has_evb)
+			cp_w_evb(w, "evb", "EVB", &nb->evb);
+		sw_w_bool(w, "has_cdcp", "CDCP TLV", nb->has_cdcp);
+		sw_w_uint(w, "tlvs_unrecognized", "Unrecognized TLVs", nb->tlvs_unrecognized);
+		sw_w_uint(w, "rx_frames", "LLDPDUs", nb->rx_frames);
+		sw_w_uint(w, "first_seen_us", "First seen (us)", nb->first_seen);
+		sw_w_uint(w, "last_update_us", "Last update (us)", nb->last_update);
+		sw_w_obj_end(w);
+	}
+}
+
 void
 sw_cplane_show_lldp_neighbors(struct sw_writer *w, struct sw_cplane *cp, uint64_t now)
 {
 	sw_w_list_start(w, "neighbors", "LLDP neighbors");
 	for (unsigned i = 0; i < cp->n_ports; i++) {
 		const struct cp_port *pp = &cp->ports[i];
+		const struct cp_schan *sc[SW_SCHAN_MAX];
+		size_t n = cp_sorted_schans(pp, sc);
 
-		for (unsigned a = 0; a < CP_N_AGENTS; a++) {
-			const struct lldp_agent_sm *sm = pp->agents[a].sm;
-
-			for (size_t k = 0; sm && k < lldp_agent_neighbor_count(sm); k++) {
-				const struct lldp_neighbor *nb = lldp_agent_neighbor(sm, k);
-				char m[18];
-
-				sw_w_obj_start(w, NULL, NULL);
-				sw_w_str(w, "port", "Port", cp->sw->ports[i].name);
-				sw_w_str(w, "agent", "Agent", cp_agent_name(a));
-				vn_eth_format_mac(nb->src_mac, m);
-				sw_w_str(w, "src_mac", "Source MAC", m);
-				sw_w_uint(w, "chassis_id_subtype", "Chassis ID subtype",
-					nb->chassis.subtype);
-				cp_w_id(w, "chassis_id", "Chassis ID", &nb->chassis, true);
-				sw_w_uint(w, "port_id_subtype", "Port ID subtype",
-					nb->port.subtype);
-				cp_w_id(w, "port_id", "Port ID", &nb->port, false);
-				sw_w_uint(w, "ttl", "TTL (s)", nb->ttl);
-				sw_w_uint(w, "expires_in_s", "Expires in (s)",
-					nb->expires > now
-						? (nb->expires - now + 999999) / 1000000
-						: 0);
-				cp_w_lstr(w, "port_description", "Port description",
-					nb->has_port_desc, &nb->port_desc);
-				cp_w_lstr(w, "system_name", "System name", nb->has_sys_name,
-					&nb->sys_name);
-				cp_w_lstr(w, "system_description", "System description",
-					nb->has_sys_desc, &nb->sys_desc);
-				sw_w_uint(w, "capabilities", "Capabilities",
-					nb->has_sys_cap ? nb->sys_cap.cap : 0);
-				sw_w_uint(w, "capabilities_enabled", "Capabilities enabled",
-					nb->has_sys_cap ? nb->sys_cap.enabled : 0);
-				sw_w_bool(w, "has_evb", "EVB TLV", nb->has_evb);
-				if (nb->has_evb)
-					cp_w_evb(w, "evb", "EVB", &nb->evb);
-				sw_w_bool(w, "has_cdcp", "CDCP TLV", nb->has_cdcp);
-				sw_w_uint(w, "tlvs_unrecognized", "Unrecognized TLVs",
-					nb->tlvs_unrecognized);
-				sw_w_uint(w, "rx_frames", "LLDPDUs", nb->rx_frames);
-				sw_w_uint(
-					w, "first_seen_us", "First seen (us)", nb->first_seen);
-				sw_w_uint(w, "last_update_us", "Last update (us)",
-					nb->last_update);
-				sw_w_obj_end(w);
-			}
-		}
+		for (unsigned a = 0; a < CP_N_AGENTS; a++)
+			cp_w_neighbors_of(
+				w, cp->sw->ports[i].name, a, 0, pp->agents[a].sm, now);
+		for (size_t k = 0; k < n; k++)
+			cp_w_neighbors_of(w, cp->sw->ports[i].name, CP_NCB, sc[k]->svid,
+				sc[k]->agent.sm, now);
 	}
 	sw_w_list_end(w);
+}
+
+static void
+cp_w_agent_stats(
+	struct sw_writer *w, const char *port, uint16_t svid, const struct cp_agent *ag)
+{
+	static const struct lldp_agent_stats zero;
+	const struct lldp_agent_stats *st = ag->sm ? lldp_agent_stats(ag->sm) : &zero;
+
+	sw_w_obj_start(w, NULL, NULL);
+	sw_w_str(w, "port", "Port", port);
+	sw_w_str(w, "agent", "Agent", cp_agent_name(ag->which));
+	sw_w_uint(w, "svid", "S-channel (S-VID; 0 the port)", svid);
+	sw_w_str(w, "admin", "Admin", sw_lldp_admin_name(ag->admin));
+	sw_w_uint(w, "tx_interval", "Transmit interval (s)", ag->tx_interval);
+	sw_w_uint(w, "ttl", "TTL sent (s)", ag->sm ? lldp_agent_ttl(ag->sm) : 0);
+	sw_w_uint(w, "neighbors", "Neighbors", ag->sm ? lldp_agent_neighbor_count(ag->sm) : 0);
+	sw_w_uint(w, "tx_frames", "Sent", st->tx_frames);
+	sw_w_uint(w, "tx_errors", "Send errors", st->tx_errors);
+	sw_w_uint(w, "rx_frames", "Received", st->rx_frames);
+	sw_w_uint(w, "rx_discarded", "Discarded", st->rx_discarded);
+	sw_w_uint(w, "rx_tlvs_unrecognized", "Unrecognized TLVs", st->rx_tlvs_unrecognized);
+	sw_w_uint(w, "rx_tlvs_discarded", "Discarded TLVs", st->rx_tlvs_discarded);
+	sw_w_uint(w, "ageouts", "Ageouts", st->ageouts);
+	sw_w_uint(w, "inserts", "Inserts", st->inserts);
+	sw_w_uint(w, "deletes", "Deletes", st->deletes);
+	sw_w_uint(w, "drops", "Drops (table full)", st->drops);
+	sw_w_obj_end(w);
 }
 
 void
@@ -148,38 +202,19 @@ sw_cplane_show_lldp_stats(struct sw_writer *w, struct sw_cplane *cp)
 	sw_w_list_start(w, "lldp", "LLDP agents");
 	for (unsigned i = 0; i < cp->n_ports; i++) {
 		const struct cp_port *pp = &cp->ports[i];
+		const struct cp_schan *sc[SW_SCHAN_MAX];
+		size_t n = cp_sorted_schans(pp, sc);
 
-		for (unsigned a = 0; a < (pp->host ? 2u : 1u); a++) {
-			const struct cp_agent *ag = &pp->agents[a];
-			const struct lldp_agent_stats *st =
-				ag->sm ? lldp_agent_stats(ag->sm) : NULL;
-			static const struct lldp_agent_stats zero;
+		for (unsigned a = 0; a < CP_N_AGENTS; a++) {
+			struct cp_agent ag = pp->agents[a];
 
-			if (!st)
-				st = &zero;
-			sw_w_obj_start(w, NULL, NULL);
-			sw_w_str(w, "port", "Port", cp->sw->ports[i].name);
-			sw_w_str(w, "agent", "Agent", cp_agent_name(a));
-			sw_w_str(w, "admin", "Admin", sw_lldp_admin_name(ag->admin));
-			sw_w_uint(w, "tx_interval", "Transmit interval (s)", ag->tx_interval);
-			sw_w_uint(
-				w, "ttl", "TTL sent (s)", ag->sm ? lldp_agent_ttl(ag->sm) : 0);
-			sw_w_uint(w, "neighbors", "Neighbors",
-				ag->sm ? lldp_agent_neighbor_count(ag->sm) : 0);
-			sw_w_uint(w, "tx_frames", "Sent", st->tx_frames);
-			sw_w_uint(w, "tx_errors", "Send errors", st->tx_errors);
-			sw_w_uint(w, "rx_frames", "Received", st->rx_frames);
-			sw_w_uint(w, "rx_discarded", "Discarded", st->rx_discarded);
-			sw_w_uint(w, "rx_tlvs_unrecognized", "Unrecognized TLVs",
-				st->rx_tlvs_unrecognized);
-			sw_w_uint(w, "rx_tlvs_discarded", "Discarded TLVs",
-				st->rx_tlvs_discarded);
-			sw_w_uint(w, "ageouts", "Ageouts", st->ageouts);
-			sw_w_uint(w, "inserts", "Inserts", st->inserts);
-			sw_w_uint(w, "deletes", "Deletes", st->deletes);
-			sw_w_uint(w, "drops", "Drops (table full)", st->drops);
-			sw_w_obj_end(w);
+			if (!cp_port_has_agent(pp, a))
+				continue;
+			ag.which = (uint8_t)a; /* set even if creation failed */
+			cp_w_agent_stats(w, cp->sw->ports[i].name, 0, &ag);
 		}
+		for (size_t k = 0; k < n; k++)
+			cp_w_agent_stats(w, cp->sw->ports[i].name, sc[k]->svid, &sc[k]->agent);
 	}
 	sw_w_list_end(w);
 }
@@ -256,7 +291,11 @@ cp_sorted_chans(const struct cp_port *pp, const struct cp_chan **out)
 
 	for (uint32_t i = 0; i < pp->n_chans; i++) {
 		const struct cp_chan *c = pp->chans[i];
-		size_t j = n++;
+		size_t j;
+
+		if (c->kind == CP_CHAN_SVID && !c->schan)
+			continue; /* no S-channel has it now */
+		j = n++;
 
 		for (; j > 0 &&
 			(out[j - 1]->kind > c->kind ||
@@ -265,6 +304,17 @@ cp_sorted_chans(const struct cp_port *pp, const struct cp_chan **out)
 			out[j] = out[j - 1];
 		out[j] = c;
 	}
+	return n;
+}
+
+/* Channels that handle frames (an S-channel's only while it exists). */
+static uint32_t
+cp_active_chans(const struct cp_port *pp)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < pp->n_chans; i++)
+		n += pp->chans[i]->kind != CP_CHAN_SVID || pp->chans[i]->schan;
 	return n;
 }
 
@@ -340,7 +390,7 @@ sw_cplane_show_ecp(struct sw_writer *w, struct sw_cplane *cp)
 			continue;
 		sw_w_obj_start(w, NULL, NULL);
 		sw_w_str(w, "port", "Port", cp->sw->ports[i].name);
-		sw_w_uint(w, "channels", "Channels", pp->n_chans);
+		sw_w_uint(w, "channels", "Channels", cp_active_chans(pp));
 		sw_w_uint(w, "max_channels", "Max channels", cp->sw->ports[i].max_channels);
 		sw_w_uint(w, "channels_refused", "Frames for a channel over the limit",
 			pp->chans_refused);
@@ -517,6 +567,140 @@ sw_cplane_show_veth(struct sw_writer *w, struct sw_cplane *cp, const struct sw_v
 	sw_w_obj_end(w);
 }
 
+/* ---- S-channels ------------------------------------------------------------------ */
+
+static void
+cp_w_cdcp(struct sw_writer *w, const char *tag, const char *label, bool present,
+	const struct lldp_cdcp *c)
+{
+	sw_w_obj_start(w, tag, label);
+	sw_w_bool(w, "present", "Present", present);
+	sw_w_str(w, "role", "Role",
+		!present                                    ? ""
+			: c->role == LLDP_CDCP_ROLE_STATION ? "station"
+							    : "bridge");
+	sw_w_bool(w, "scomp", "SComp", present && c->scomp);
+	sw_w_uint(w, "chncap", "ChnCap", present ? c->chncap : 0);
+	sw_w_list_start(w, "channels", "Channels (SCID, S-VID)");
+	for (uint16_t i = 0; present && i < c->n_chan; i++) {
+		sw_w_obj_start(w, NULL, NULL);
+		sw_w_uint(w, "scid", "SCID", c->chan[i].scid);
+		sw_w_uint(w, "svid", "S-VID", c->chan[i].svid);
+		sw_w_obj_end(w);
+	}
+	sw_w_list_end(w);
+	sw_w_obj_end(w);
+}
+
+/* vEths bound to a channel of a port. */
+static unsigned
+cp_count_veths(const struct sw *sw, unsigned port, uint16_t svid)
+{
+	unsigned n = 0;
+
+	for (size_t s = 0; s < sw->slots_hwm; s++) {
+		const struct sw_veth *v = &sw->veths[s];
+
+		n += v->used && v->port == port && v->kind == SW_BIND_MAC && v->svid == svid;
+	}
+	return n;
+}
+
+/* One channel: the default one (s NULL: the port's own agent and EVB) or
+ * a granted one. */
+static void
+cp_w_schan(struct sw_writer *w, const struct cp_port *pp, const struct cp_schan *s)
+{
+	const struct sw *sw = pp->cp->sw;
+	const struct sw_port *p = &sw->ports[pp->idx];
+	uint16_t svid = s ? s->svid : SW_SCHAN_DEFAULT_SVID;
+	const struct cp_agent *ag = s ? &s->agent : &pp->agents[CP_NCB];
+	const struct lldp_evb_oper *o = s ? &s->evb.oper : &pp->oper;
+	const struct cp_chan *ch = s ? s->chan : NULL;
+	static const struct lldp_evb none;
+
+	for (uint32_t i = 0; !s && i < pp->n_chans; i++)
+		if (pp->chans[i]->kind == CP_CHAN_UNTAGGED)
+			ch = pp->chans[i];
+	sw_w_obj_start(w, NULL, NULL);
+	sw_w_uint(w, "scid", "SCID", s ? s->scid : CDCP_DEFAULT_SCID);
+	sw_w_uint(w, "svid", "S-VID", svid);
+	sw_w_bool(w, "default", "Default channel", !s);
+	sw_w_str(w, "lldp_port_id", "LLDP Port ID", s ? s->port_id : p->name);
+	sw_w_bool(w, "relay", "Reflective relay in the datapath", sw_schan_relay(p, svid));
+	sw_w_bool(w, "rrctr", "Reflective relay negotiated (RRCTR)", o->reflective_relay);
+	sw_w_bool(
+		w, "station_evb", "Station EVB TLV", s ? s->evb.has_station : pp->has_station);
+	cp_w_evb(w, "evb_tlv", "EVB TLV sent", s ? &s->evb.tlv : &pp->evb_tlv);
+	cp_w_evb(w, "evb_station", "Station EVB TLV",
+		s ? (s->evb.has_station ? &s->evb.station : &none)
+		  : (pp->has_station ? &pp->station : &none));
+	sw_w_uint(w, "ecp_ack_us", "ECP ACK timer (us)", o->ecp_ack_us);
+	sw_w_uint(w, "vdp_keepalive_timeout_us", "VDP keep-alive supervision (us)",
+		o->vdp_keepalive_timeout_us);
+	sw_w_uint(w, "lldp_neighbors", "LLDP neighbors",
+		ag->sm ? lldp_agent_neighbor_count(ag->sm) : 0);
+	sw_w_uint(w, "lldp_tx_frames", "LLDPDUs sent",
+		ag->sm ? lldp_agent_stats(ag->sm)->tx_frames : 0);
+	sw_w_uint(w, "lldp_rx_frames", "LLDPDUs received",
+		ag->sm ? lldp_agent_stats(ag->sm)->rx_frames : 0);
+	sw_w_uint(w, "vsis", "VSIs", ch && ch->vdp ? vdp_bridge_stats(ch->vdp)->n_vsi : 0);
+	sw_w_uint(w, "veths", "vEths", cp_count_veths(sw, pp->idx, svid));
+	sw_w_uint(w, "created_us", "Created (us)", s ? s->created_us : 0);
+	sw_w_obj_end(w);
+}
+
+void
+sw_cplane_show_schannels(struct sw_writer *w, struct sw_cplane *cp)
+{
+	sw_w_list_start(w, "schannels", "S-channels");
+	for (unsigned i = 0; i < cp->n_ports; i++) {
+		const struct cp_port *pp = &cp->ports[i];
+		const struct sw_port *p = &cp->sw->ports[i];
+		const struct cdcp_stats *st = pp->cdcp ? cdcp_bridge_stats(pp->cdcp) : NULL;
+		static const struct cdcp_stats zero;
+		const struct cp_schan *sc[SW_SCHAN_MAX];
+		size_t n = cp_sorted_schans(pp, sc);
+
+		if (!p->schan_on)
+			continue;
+		if (!st)
+			st = &zero;
+		sw_w_obj_start(w, NULL, NULL);
+		sw_w_str(w, "port", "Port", p->name);
+		sw_w_uint(w, "chncap", "ChnCap", p->chncap);
+		sw_w_uint(w, "svid_min", "S-VID pool from", p->svid_min);
+		sw_w_uint(w, "svid_max", "S-VID pool to", p->svid_max);
+		/* off: no CDCP machine (out of memory); waiting: no station
+		 * TLV, the default channel alone; operational: a station's TLV
+		 * is answered. */
+		sw_w_str(w, "state", "CDCP state",
+			!pp->cdcp                      ? "off"
+				: pp->cdcp_has_station ? "operational"
+						       : "waiting");
+		sw_w_str(w, "station_agent", "Station TLV received on",
+			pp->cdcp_has_station ? cp_agent_name(pp->cdcp_from) : "");
+		cp_w_cdcp(w, "station", "Station TLV", pp->cdcp_has_station, &pp->cdcp_station);
+		cp_w_cdcp(w, "bridge", "Bridge TLV sent", pp->cdcp != NULL, &pp->cdcp_tlv);
+		sw_w_obj_start(w, "stats", "Statistics");
+		sw_w_uint(w, "rx", "Station TLVs processed", st->rx);
+		sw_w_uint(w, "rx_ignored", "TLVs ignored (role bridge)", st->rx_ignored);
+		sw_w_uint(w, "granted", "Channels granted", st->granted);
+		sw_w_uint(w, "released", "Channels released", st->released);
+		sw_w_uint(w, "refused", "Channels refused", st->refused);
+		sw_w_uint(w, "resets", "Station gone", pp->cdcp_resets);
+		sw_w_obj_end(w);
+		sw_w_uint(w, "changed_us", "Channels last changed (us)", pp->cdcp_changed_us);
+		sw_w_list_start(w, "channels", "Active channels");
+		cp_w_schan(w, pp, NULL);
+		for (size_t k = 0; k < n; k++)
+			cp_w_schan(w, pp, sc[k]);
+		sw_w_list_end(w);
+		sw_w_obj_end(w);
+	}
+	sw_w_list_end(w);
+}
+
 void
 sw_cplane_dump(struct sw_writer *w, struct sw_cplane *cp, uint64_t now)
 {
@@ -526,5 +710,6 @@ sw_cplane_dump(struct sw_writer *w, struct sw_cplane *cp, uint64_t now)
 	sw_cplane_show_evb(w, cp);
 	sw_cplane_show_ecp(w, cp);
 	sw_cplane_show_vdp(w, cp);
+	sw_cplane_show_schannels(w, cp);
 	sw_w_obj_end(w);
 }

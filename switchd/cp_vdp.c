@@ -178,9 +178,11 @@ cp_plan(struct cp_chan *ch, const struct vdp_vsi *req, const struct vdp_filter *
 	}
 	for (size_t i = 0; i < pl->n_macs; i++) {
 		int32_t owner = sw_mac_owner(sw, pl->vlan, pl->macs[i]);
+		/* On its channel: the same MAC+VLAN key on another S-channel is
+		 * another binding (by_mac still holds a MAC once per VLAN). */
 		const struct sw_htab_ent *e = by_mac
-			? sw_htab_find(
-				  &sw->by_bind, SW_MACBIND_K1(pl->macs[i], pl->vlan), p->idx)
+			? sw_htab_find(&sw->by_bind, SW_MACBIND_K1(pl->macs[i], pl->vlan),
+				  SW_BIND_K2(p->idx, cp_chan_svid(ch)))
 			: NULL;
 
 		if (owner < 0 && e)
@@ -259,8 +261,10 @@ cp_apply(struct cp_chan *ch, const struct vdp_vsi *req, const uint8_t *mgrid,
 	snprintf(cv.port, sizeof(cv.port), "%s", p->name);
 	cv.kind = by_mac ? SW_BIND_MAC : ch->kind == CP_CHAN_VIF ? SW_BIND_VIF : SW_BIND_ECID;
 	cv.key = by_mac ? 0 : ch->id;
-	if (by_mac)
+	if (by_mac) {
 		memcpy(cv.mac, pl->macs[0], VN_ETH_ALEN);
+		cv.svid = cp_chan_svid(ch); /* bound to the channel it associated on */
+	}
 	cv.has_vlan = true;
 	cv.vlan = pl->vlan;
 	snprintf(cv.profile, sizeof(cv.profile), "%s", sw->profiles[pl->profile].name);
@@ -352,16 +356,20 @@ cp_vdp_release(void *aux, const struct vdp_bridge_vsi *vsi, enum vdp_bridge_reas
 	case VDP_BRIDGE_REASON_KEEPALIVE:
 		kind = SW_EV_KEEPALIVE_EXPIRED;
 		snprintf(reason, sizeof(reason), "VSI %s: no keep-alive for %llu us", id,
-			(unsigned long long)vdp_bridge_keepalive_us(
-				ch->port->oper.r, ch->port->oper.rte, ch->port->oper.rka));
+			(unsigned long long)vdp_bridge_keepalive_us(cp_chan_oper(ch)->r,
+				cp_chan_oper(ch)->rte, cp_chan_oper(ch)->rka));
 		break;
 	case VDP_BRIDGE_REASON_ADMIN:
 		snprintf(reason, sizeof(reason), "VSI %s de-associated by the bridge (admin)",
 			id);
 		break;
 	default:
-		snprintf(reason, sizeof(reason), "VSI %s released: %s", id,
-			vdp_bridge_reason_name(why));
+		/* An S-channel going away says why (cp_schan.c). */
+		if (ch->release_why)
+			snprintf(reason, sizeof(reason), "VSI %s: %s", id, ch->release_why);
+		else
+			snprintf(reason, sizeof(reason), "VSI %s released: %s", id,
+				vdp_bridge_reason_name(why));
 		break;
 	}
 	sw_event_log(cp->sw, veth, kind, cp->now, "%s", reason);
@@ -369,6 +377,7 @@ cp_vdp_release(void *aux, const struct vdp_bridge_vsi *vsi, enum vdp_bridge_reas
 		kind == SW_EV_KEEPALIVE_EXPIRED            ? "keep-alive expired"
 			: why == VDP_BRIDGE_REASON_STATION ? "de-associated by the station"
 			: why == VDP_BRIDGE_REASON_ADMIN   ? "de-associated by the bridge"
+			: ch->release_why                  ? ch->release_why
 							   : "VSI released");
 }
 

@@ -28,6 +28,8 @@ cp_chan_kind_name(unsigned kind)
 		return "vif";
 	case CP_CHAN_ECID:
 		return "ecid";
+	case CP_CHAN_SVID:
+		return "svid";
 	default:
 		return "untagged";
 	}
@@ -42,16 +44,38 @@ cp_chan_describe(const struct cp_chan *ch, char *buf, size_t n)
 		snprintf(buf, n, "%s %u", cp_chan_kind_name(ch->kind), ch->id);
 }
 
+bool
+cp_port_has_agent(const struct cp_port *pp, unsigned which)
+{
+	return which == CP_NB || (which == CP_NCB && pp->host) ||
+		(which == CP_NTPMR && pp->cdcp);
+}
+
+uint16_t
+cp_chan_svid(const struct cp_chan *ch)
+{
+	return ch->kind == CP_CHAN_SVID ? (uint16_t)ch->id : SW_SCHAN_DEFAULT_SVID;
+}
+
+const struct lldp_evb_oper *
+cp_chan_oper(const struct cp_chan *ch)
+{
+	return ch->schan ? &ch->schan->evb.oper : &ch->port->oper;
+}
+
 /* ---- transmit ------------------------------------------------------------------ */
 
 /* One frame (untagged, DA SA type ..., at least 60 bytes) out of a port,
  * with the channel's tag after SA.  0, or -1 if it could not go. */
-static int
+int
 cp_port_tx(struct sw_cplane *cp, unsigned port, uint8_t kind, uint32_t id, const uint8_t *frame,
 	size_t len)
 {
 	struct sw_port *p = &cp->sw->ports[port];
-	size_t taglen = kind == CP_CHAN_VIF ? VNTAG_HLEN : kind == CP_CHAN_ECID ? ETAG_HLEN : 0;
+	size_t taglen = kind == CP_CHAN_VIF ? VNTAG_HLEN
+		: kind == CP_CHAN_ECID      ? ETAG_HLEN
+		: kind == CP_CHAN_SVID      ? 4
+					    : 0;
 	uint8_t *b;
 
 	if (!p->admin_up || !p->ops || len < 2 * VN_ETH_ALEN)
@@ -75,6 +99,10 @@ cp_port_tx(struct sw_cplane *cp, unsigned port, uint8_t kind, uint32_t id, const
 
 		vn_put_be16(b + 12, ETAG_TPID);
 		etag_pack(&t, b + 14, NULL); /* E-CID came from a 20-bit field */
+	} else if (kind == CP_CHAN_SVID) {
+		/* An S-channel's control frame: the S-tag, PCP 0. */
+		vn_put_be16(b + 12, VN_ETH_STAG);
+		vn_put_be16(b + 14, (uint16_t)(id & 0xFFF));
 	}
 	memcpy(b + 12 + taglen, frame + 12, len - 12);
 	p->ops->tx_commit(p, len + taglen, cp->now);
@@ -90,6 +118,9 @@ cp_lldp_send(void *aux, const uint8_t *frame, size_t len)
 {
 	struct cp_agent *a = aux;
 
+	if (a->schan)
+		return cp_port_tx(
+			a->port->cp, a->port->idx, CP_CHAN_SVID, a->schan->svid, frame, len);
 	return cp_port_tx(a->port->cp, a->port->idx, CP_CHAN_UNTAGGED, 0, frame, len);
 }
 
@@ -102,13 +133,21 @@ cp_lldp_neighbor(void *aux, struct lldp_agent_sm *sm, enum lldp_nb_event ev,
 	struct cp_agent *a = aux;
 
 	(void)sm;
-	(void)ev;
-	(void)why;
 	(void)nb;
-	/* The station's EVB TLV arrives on the customer-bridge agent; a
-	 * callback may set the agent's TLVs (lldp_evb_update does). */
-	if (a->which == CP_NCB)
+	/* The station's EVB TLV arrives on the customer-bridge agent (an
+	 * S-channel's on its own), its CDCP TLV on the non-TPMR or the
+	 * nearest-bridge agent; a callback may set the agents' TLVs. */
+	if (a->schan)
+		cp_schan_evb_update(a->schan);
+	else if (a->which == CP_NCB)
 		cp_evb_update(a->port);
+	else if (a->port->cdcp)
+		cp_cdcp_update(a->port,
+			ev != LLDP_NB_REMOVED ? NULL
+				: why == LLDP_NB_AGED
+				? "the station's LLDP information aged out"
+				: why == LLDP_NB_SHUTDOWN ? "the station sent an LLDP shutdown"
+							  : "the station restarted");
 	a->port->cp->dirty = true;
 }
 
@@ -141,29 +180,32 @@ cp_tx_hold(const struct sw_conf *c)
 	return c->lldp.tx_hold ? c->lldp.tx_hold : LLDP_DEF_TX_HOLD;
 }
 
-/* (Re-)create one agent with the port's current settings. */
-static int
-cp_agent_make(struct cp_port *pp, unsigned which, char *err, size_t errlen)
+int
+cp_agent_make_on(struct cp_agent *a, struct cp_port *pp, unsigned which, struct cp_schan *s,
+	char *err, size_t errlen)
 {
 	struct sw_cplane *cp = pp->cp;
 	const struct sw_conf *conf = &cp->sw->conf;
 	struct sw_port *p = &cp->sw->ports[pp->idx];
-	struct cp_agent *a = &pp->agents[which];
 	struct lldp_agent_cfg cfg;
 
 	lldp_agent_destroy(a->sm);
 	a->sm = NULL;
 	a->port = pp;
 	a->which = (uint8_t)which;
+	a->schan = s;
 	a->admin = p->lldp_admin;
 	a->tx_interval = cp_tx_interval(conf);
 	a->tx_hold = cp_tx_hold(conf);
 	lldp_agent_cfg_init(&cfg);
-	cfg.group = which == CP_NCB ? LLDP_AGENT_NEAREST_CUSTOMER : LLDP_AGENT_NEAREST_BRIDGE;
+	cfg.group = which == CP_NCB ? LLDP_AGENT_NEAREST_CUSTOMER
+		: which == CP_NTPMR ? LLDP_AGENT_NEAREST_NONTPMR
+				    : LLDP_AGENT_NEAREST_BRIDGE;
 	cfg.admin = cp_lldp_admin(a->admin);
 	memcpy(cfg.local.mac, conf->mac, VN_ETH_ALEN);
-	cfg.local.port_name = p->name;
-	cfg.local.port_desc = pp->port_desc;
+	/* An S-channel is a port of its own (802.1Qbg 42): its own Port ID. */
+	cfg.local.port_name = s ? s->port_id : p->name;
+	cfg.local.port_desc = s ? s->port_desc : pp->port_desc;
 	cfg.local.sys_name = conf->name;
 	cfg.local.sys_desc = cp->sys_desc;
 	cfg.local.sys_cap = LLDP_CAP_BRIDGE;
@@ -177,6 +219,37 @@ cp_agent_make(struct cp_port *pp, unsigned which, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+/* (Re-)create one of the port's own agents with its current settings. */
+static int
+cp_agent_make(struct cp_port *pp, unsigned which, char *err, size_t errlen)
+{
+	return cp_agent_make_on(&pp->agents[which], pp, which, NULL, err, errlen);
+}
+
+bool
+cp_agent_stale(const struct cp_agent *a)
+{
+	const struct sw *sw = a->port->cp->sw;
+
+	return !a->sm || a->admin != sw->ports[a->port->idx].lldp_admin ||
+		a->tx_interval != cp_tx_interval(&sw->conf) ||
+		a->tx_hold != cp_tx_hold(&sw->conf);
+}
+
+void
+cp_evb_local(const struct cp_port *pp, struct lldp_evb_local *loc)
+{
+	const struct sw *sw = pp->cp->sw;
+	const struct sw_port *p = &sw->ports[pp->idx];
+
+	loc->rrcap = p->mode == SW_MODE_VEPA && p->reflective_relay;
+	loc->bgid = sw->conf.evb.bgid;
+	loc->r = sw->conf.evb.r;
+	loc->rte = sw->conf.evb.rte;
+	loc->rwd = sw->conf.evb.rwd;
+	loc->rka = sw->conf.evb.rka;
 }
 
 /* Negotiate EVB again and apply the operational values (see cplane.h). */
@@ -193,12 +266,7 @@ cp_evb_update(struct cp_port *pp)
 
 	if (!pp->host)
 		return;
-	loc.rrcap = p->mode == SW_MODE_VEPA && p->reflective_relay;
-	loc.bgid = sw->conf.evb.bgid;
-	loc.r = sw->conf.evb.r;
-	loc.rte = sw->conf.evb.rte;
-	loc.rwd = sw->conf.evb.rwd;
-	loc.rka = sw->conf.evb.rka;
+	cp_evb_local(pp, &loc);
 	/* Only what LLDP receive let in: an agent that does not receive has
 	 * no neighbours. */
 	if (a)
@@ -226,6 +294,8 @@ cp_evb_update(struct cp_port *pp)
 	for (uint32_t i = 0; i < pp->n_chans; i++) {
 		struct cp_chan *ch = pp->chans[i];
 
+		if (ch->kind == CP_CHAN_SVID)
+			continue; /* an S-channel negotiates for itself */
 		ecp_sm_set_timers(ch->ecp, oper.r, oper.rte);
 		vdp_bridge_set_timers(ch->vdp, oper.r, oper.rte, oper.rka);
 		vdp_bridge_set_group_ids(ch->vdp, oper.group_ids);
@@ -287,9 +357,10 @@ cp_chan_free(struct cp_chan *ch)
 	free(ch);
 }
 
-/* The channel (kind, id) of a port, created if new and the port has room. */
-static struct cp_chan *
-cp_chan_get(struct cp_port *pp, uint8_t kind, uint32_t id, uint64_t now)
+/* (Re-)create a channel's machines and link table for its kind and id,
+ * with the operational EVB values it runs with.  0, or -1 (memory). */
+static int
+cp_chan_machines(struct cp_chan *ch)
 {
 	static const struct ecp_sm_callbacks ecb = {
 		.tx = cp_ecp_tx,
@@ -300,18 +371,59 @@ cp_chan_get(struct cp_port *pp, uint8_t kind, uint32_t id, uint64_t now)
 		.admit = cp_vdp_admit,
 		.release = cp_vdp_release,
 	};
+	struct cp_port *pp = ch->port;
 	struct sw_cplane *cp = pp->cp;
-	const struct sw_port *p = &cp->sw->ports[pp->idx];
+	const struct lldp_evb_oper *o = cp_chan_oper(ch);
 	struct ecp_sm_config ec;
 	struct vdp_bridge_config vc;
-	struct cp_chan *ch;
 	uint64_t h;
 
-	for (uint32_t i = 0; i < pp->n_chans; i++)
-		if (pp->chans[i]->kind == kind && pp->chans[i]->id == id)
-			return pp->chans[i];
+	ecp_sm_destroy(ch->ecp);
+	vdp_bridge_destroy(ch->vdp);
+	free(ch->links);
+	/* Random live, reproducible in replay: the seed, the port, the
+	 * channel.  0 is skipped as lldpad's inc_seqno does. */
+	h = cp_mix(
+		cp->seed ^ cp_mix((uint64_t)pp->idx << 40 | (uint64_t)ch->kind << 32 | ch->id));
+	ch->initial_seq = (uint16_t)h ? (uint16_t)h : 1;
+	ecp_sm_config_default(&ec);
+	memcpy(ec.mac, cp->sw->conf.mac, VN_ETH_ALEN);
+	ec.initial_seq = ch->initial_seq;
+	ec.max_retries = o->r;
+	ec.rte = o->rte;
+	ec.queue_len = CP_ECP_QUEUE;
+	vdp_bridge_config_default(&vc);
+	/* The untagged channel of a VEPA port and an S-channel carry every
+	 * VSI of a host (or of its VEB / VEPA on that channel). */
+	vc.max_vsi = ch->kind == CP_CHAN_UNTAGGED || ch->kind == CP_CHAN_SVID ? CP_VSI_UNTAGGED
+									      : CP_VSI_TAGGED;
+	vc.max_filters = CP_FILTERS;
+	vc.r = o->r;
+	vc.rte = o->rte;
+	vc.rka = o->rka;
+	vc.group_ids = o->group_ids;
+	ch->n_links = vc.max_vsi;
+	ch->links = calloc(ch->n_links, sizeof(*ch->links));
+	ch->ecp = ecp_sm_create(&ec, &ecb, ch);
+	ch->vdp = vdp_bridge_create(&vc, &vcb, ch);
+	return ch->links && ch->ecp && ch->vdp ? 0 : -1;
+}
+
+/* A new channel (kind, id) of a port; limit: within the port's
+ * max_channels (S-channels are limited by their ChnCap instead). */
+static struct cp_chan *
+cp_chan_new(struct cp_port *pp, uint8_t kind, uint32_t id, struct cp_schan *s, bool limit,
+	uint64_t now)
+{
+	struct sw_cplane *cp = pp->cp;
+	const struct sw_port *p = &cp->sw->ports[pp->idx];
+	uint32_t counted = 0;
+	struct cp_chan *ch;
+
+	for (uint32_t i = 0; limit && i < pp->n_chans; i++)
+		counted += pp->chans[i]->kind != CP_CHAN_SVID;
 	/* The link value keeps 12 bits for the channel index. */
-	if (pp->n_chans >= p->max_channels || pp->n_chans >= SW_CEIL_CHANNELS)
+	if ((limit && counted >= p->max_channels) || pp->n_chans >= SW_CEIL_CHANNELS)
 		return NULL;
 	if (pp->n_chans == pp->cap_chans) {
 		uint32_t cap = pp->cap_chans ? 2 * pp->cap_chans : 8;
@@ -329,34 +441,52 @@ cp_chan_get(struct cp_port *pp, uint8_t kind, uint32_t id, uint64_t now)
 	ch->index = (uint16_t)pp->n_chans;
 	ch->kind = kind;
 	ch->id = id;
+	ch->schan = s;
 	ch->created_us = now;
-	/* Random live, reproducible in replay: the seed, the port, the
-	 * channel.  0 is skipped as lldpad's inc_seqno does. */
-	h = cp_mix(cp->seed ^ cp_mix((uint64_t)pp->idx << 40 | (uint64_t)kind << 32 | id));
-	ch->initial_seq = (uint16_t)h ? (uint16_t)h : 1;
-	ecp_sm_config_default(&ec);
-	memcpy(ec.mac, cp->sw->conf.mac, VN_ETH_ALEN);
-	ec.initial_seq = ch->initial_seq;
-	ec.max_retries = pp->oper.r;
-	ec.rte = pp->oper.rte;
-	ec.queue_len = CP_ECP_QUEUE;
-	vdp_bridge_config_default(&vc);
-	vc.max_vsi = kind == CP_CHAN_UNTAGGED ? CP_VSI_UNTAGGED : CP_VSI_TAGGED;
-	vc.max_filters = CP_FILTERS;
-	vc.r = pp->oper.r;
-	vc.rte = pp->oper.rte;
-	vc.rka = pp->oper.rka;
-	vc.group_ids = pp->oper.group_ids;
-	ch->n_links = vc.max_vsi;
-	ch->links = calloc(ch->n_links, sizeof(*ch->links));
-	ch->ecp = ecp_sm_create(&ec, &ecb, ch);
-	ch->vdp = vdp_bridge_create(&vc, &vcb, ch);
-	if (!ch->links || !ch->ecp || !ch->vdp) {
+	if (cp_chan_machines(ch)) {
 		cp_chan_free(ch);
 		return NULL;
 	}
 	pp->chans[pp->n_chans++] = ch;
 	cp->dirty = true;
+	return ch;
+}
+
+/* The channel (kind, id) of a port, created if new and the port has room
+ * (not for S-channels: CDCP makes those, cp_chan_for_schan). */
+static struct cp_chan *
+cp_chan_get(struct cp_port *pp, uint8_t kind, uint32_t id, uint64_t now)
+{
+	for (uint32_t i = 0; i < pp->n_chans; i++)
+		if (pp->chans[i]->kind == kind && pp->chans[i]->id == id)
+			return pp->chans[i];
+	return cp_chan_new(pp, kind, id, NULL, true, now);
+}
+
+struct cp_chan *
+cp_chan_for_schan(struct cp_port *pp, struct cp_schan *s, uint64_t now)
+{
+	struct cp_chan *ch = NULL;
+
+	/* Reuse an inactive one: an S-channel's VSIs went with it, and its
+	 * index stays valid for the links of the next. */
+	for (uint32_t i = 0; i < pp->n_chans && !ch; i++)
+		if (pp->chans[i]->kind == CP_CHAN_SVID && !pp->chans[i]->schan)
+			ch = pp->chans[i];
+	if (!ch)
+		return cp_chan_new(pp, CP_CHAN_SVID, s->svid, s, false, now);
+	ch->id = s->svid;
+	ch->schan = s;
+	ch->created_us = now;
+	ch->rx_frames = ch->tx_frames = ch->tx_errors = 0;
+	memset(&ch->refusal, 0, sizeof(ch->refusal));
+	if (cp_chan_machines(ch)) {
+		/* Out of memory: it stays inactive, with no machines left
+		 * half-made (they are re-created on the next use). */
+		ch->schan = NULL;
+		return NULL;
+	}
+	pp->cp->dirty = true;
 	return ch;
 }
 
@@ -370,7 +500,8 @@ cp_rx_lldp(struct cp_port *pp, const struct vn_eth *eth, const uint8_t *frame, s
 	struct lldp_agent_sm *a;
 	enum lldp_rx_result r;
 
-	/* Untagged only: a tagged LLDPDU belongs to no agent here. */
+	/* Untagged only (S-tagged: cp_schan_rx): a tagged LLDPDU belongs to
+	 * no agent here. */
 	if (eth->n_tags || which < 0)
 		return false;
 	if (which == LLDP_AGENT_NEAREST_BRIDGE)
@@ -378,7 +509,7 @@ cp_rx_lldp(struct cp_port *pp, const struct vn_eth *eth, const uint8_t *frame, s
 	else if (which == LLDP_AGENT_NEAREST_CUSTOMER)
 		a = pp->agents[CP_NCB].sm;
 	else
-		a = NULL; /* 01-80-C2-00-00-03: no agent (CDCP may bring one) */
+		a = pp->agents[CP_NTPMR].sm; /* 01-80-C2-00-00-03: CDCP (S-channels only) */
 	if (!a)
 		return false;
 	r = lldp_agent_rx(a, frame, len, now);
@@ -451,16 +582,37 @@ cp_ctl_rx(
 	void *aux, struct sw *sw, unsigned port, const uint8_t *frame, size_t len, uint64_t now)
 {
 	struct sw_cplane *cp = aux;
+	struct cp_port *pp;
 	struct vn_eth eth;
 
 	(void)sw;
 	if (port >= cp->n_ports || vn_eth_parse(frame, len, &eth, NULL))
 		return false;
 	cp->now = now;
+	pp = &cp->ports[port];
+	if (eth.n_tags && eth.tags[0].tpid == VN_ETH_STAG) {
+		uint16_t svid = eth.tags[0].vid;
+
+		/* S-channels (VEPA ports with CDCP): the S-tag names the
+		 * channel.  The machines read untagged frames: a copy without
+		 * the S-tag (no allocation per frame). */
+		if (!pp->cdcp || eth.tags[0].off != 12 || len - 4 > sizeof(cp->scratch))
+			return false;
+		memcpy(cp->scratch, frame, 12);
+		memcpy(cp->scratch + 12, frame + 16, len - 16);
+		frame = cp->scratch;
+		len -= 4;
+		if (vn_eth_parse(frame, len, &eth, NULL))
+			return false;
+		if (svid != SW_SCHAN_DEFAULT_SVID)
+			return cp_schan_rx(pp, svid, &eth, frame, len, now);
+		/* S-VID 1 is the default channel: the port's own agents and
+		 * untagged ECP channel, as if untagged. */
+	}
 	if (eth.type == VN_ETH_LLDP && !eth.is_8023)
-		return cp_rx_lldp(&cp->ports[port], &eth, frame, len, now);
+		return cp_rx_lldp(pp, &eth, frame, len, now);
 	if (eth.type == VN_ETH_ECP && !eth.is_8023)
-		return cp_rx_ecp(&cp->ports[port], &eth, frame, len, now);
+		return cp_rx_ecp(pp, &eth, frame, len, now);
 	return false;
 }
 
@@ -497,7 +649,8 @@ sw_cplane_create(struct sw *sw, const struct sw_cplane_config *cfg, char *err, s
 		else
 			snprintf(pp->port_desc, sizeof(pp->port_desc), "uplink %s", p->name);
 		if (cp_agent_make(pp, CP_NB, err, errlen) ||
-			(pp->host && cp_agent_make(pp, CP_NCB, err, errlen))) {
+			(pp->host && cp_agent_make(pp, CP_NCB, err, errlen)) ||
+			cp_schan_port_init(pp, err, errlen)) {
 			sw_cplane_destroy(cp);
 			return NULL;
 		}
@@ -526,6 +679,7 @@ sw_cplane_destroy(struct sw_cplane *cp)
 	for (unsigned i = 0; cp->ports && i < cp->n_ports; i++) {
 		struct cp_port *pp = &cp->ports[i];
 
+		cp_schan_port_free(pp);
 		for (unsigned a = 0; a < CP_N_AGENTS; a++)
 			lldp_agent_destroy(pp->agents[a].sm);
 		for (uint32_t c = 0; c < pp->n_chans; c++)
@@ -541,21 +695,16 @@ void
 sw_cplane_port_changed(struct sw_cplane *cp, unsigned port, uint64_t now)
 {
 	struct cp_port *pp;
-	const struct sw_port *p;
 	char err[128];
 
 	if (port >= cp->n_ports)
 		return;
 	pp = &cp->ports[port];
-	p = &cp->sw->ports[port];
 	if (now > cp->now)
 		cp->now = now;
-	for (unsigned w = 0; w < (pp->host ? 2u : 1u); w++) {
-		const struct cp_agent *a = &pp->agents[w];
-
-		if (a->sm && a->admin == p->lldp_admin &&
-			a->tx_interval == cp_tx_interval(&cp->sw->conf) &&
-			a->tx_hold == cp_tx_hold(&cp->sw->conf))
+	for (unsigned w = 0; w < CP_N_AGENTS; w++) {
+		if (w == CP_NTPMR || !cp_port_has_agent(pp, w) ||
+			!cp_agent_stale(&pp->agents[w]))
 			continue;
 		/* Neighbours go with the old agent; the new one starts on the
 		 * next run.  Creation only fails for lack of memory, and then
@@ -563,6 +712,9 @@ sw_cplane_port_changed(struct sw_cplane *cp, unsigned port, uint64_t now)
 		cp_agent_make(pp, w, err, sizeof(err));
 	}
 	cp_evb_update(pp);
+	/* S-channels: CDCP on, off or re-configured, their agents and EVB;
+	 * the station's CDCP TLV may have gone with a re-created agent. */
+	cp_schan_port_changed(pp);
 	cp->dirty = true;
 }
 
@@ -578,6 +730,8 @@ sw_cplane_shutdown(struct sw_cplane *cp, uint64_t now)
 			if (sm && !lldp_agent_is_shut(sm) && lldp_agent_stats(sm)->tx_frames)
 				lldp_agent_shutdown(sm, now);
 		}
+	for (unsigned i = 0; i < cp->n_ports; i++)
+		cp_schan_shutdown(&cp->ports[i], now);
 	cp->dirty = true;
 }
 
@@ -596,11 +750,17 @@ cp_compute_next(struct sw_cplane *cp)
 				(t = lldp_agent_next_deadline(pp->agents[a].sm)) < next)
 				next = t;
 		for (uint32_t c = 0; c < pp->n_chans; c++) {
-			if ((t = ecp_sm_next_deadline(pp->chans[c]->ecp)) < next)
+			const struct cp_chan *ch = pp->chans[c];
+
+			if (ch->kind == CP_CHAN_SVID && !ch->schan)
+				continue; /* inactive: no timers */
+			if ((t = ecp_sm_next_deadline(ch->ecp)) < next)
 				next = t;
-			if ((t = vdp_bridge_next_deadline(pp->chans[c]->vdp)) < next)
+			if ((t = vdp_bridge_next_deadline(ch->vdp)) < next)
 				next = t;
 		}
+		if ((t = cp_schan_next_deadline(pp)) < next)
+			next = t;
 	}
 	return next;
 }
@@ -619,9 +779,14 @@ sw_cplane_run(struct sw_cplane *cp, uint64_t now)
 			if (sm && lldp_agent_next_deadline(sm) <= now)
 				lldp_agent_tick(sm, now);
 		}
+		/* The S-channels' agents first: CDCP (the port's agents,
+		 * above) may have just removed some. */
+		cp_schan_run(pp, now);
 		for (uint32_t c = 0; c < pp->n_chans; c++) {
 			struct cp_chan *ch = pp->chans[c];
 
+			if (ch->kind == CP_CHAN_SVID && !ch->schan)
+				continue;
 			if (ecp_sm_next_deadline(ch->ecp) <= now)
 				ecp_sm_tick(ch->ecp, now);
 			/* Keep-alive expiry releases VSIs (their vEths go in the

@@ -2,8 +2,8 @@
 /*
  * cplane.h - the switch's control plane: LLDP, EVB, ECP and the VDP bridge
  * role (802.1AB, 802.1Qbg-2012), built on the pure machines of lldp/agent.h,
- * lldp/evb.h, vepa/ecp_sm.h and vepa/vdp_bridge.h.  S-channels (CDCP) come
- * later; see "S-channels" below for where they go.
+ * lldp/evb.h, vepa/ecp_sm.h and vepa/vdp_bridge.h, and S-channels on VEPA
+ * ports (CDCP, vepa/cdcp.h; see "S-channels" below).
  *
  * One control plane per switch, attached by sw_cplane_create(): from then
  * on the switch owns it (sw_destroy() destroys it first), the pipeline hands
@@ -18,7 +18,9 @@
  *  - an LLDP agent for the nearest bridge (01-80-C2-00-00-0E) on every port
  *    and one for the nearest customer bridge (01-80-C2-00-00-00) on host
  *    ports, which carries the bridge's EVB TLV (lldpad talks EVB on that
- *    agent only).  Local information: chassis ID = the switch MAC, port ID =
+ *    agent only); VEPA ports with 'schannels' also have one for the nearest
+ *    non-TPMR bridge (01-80-C2-00-00-03), which carries CDCP.  Local
+ *    information: chassis ID = the switch MAC, port ID =
  *    the port name (interface name subtype), system name = the switch name,
  *    system description "vnswitch VERSION", capabilities bridge (enabled).
  *    Admin status: the port's 'lldp' setting or switch.lldp.admin (default
@@ -83,11 +85,17 @@
  * sent on a port that is administratively down (the machines count a
  * transmit error; VSIs there expire by keep-alive).
  *
- * S-channels (CDCP, later): struct cp_port gets a cdcp_bridge fed from the
- * customer-bridge agent's neighbour callback (next to the EVB update), its
- * channels are channel kind "svid" (an S-tag 0x88A8 with the S-VID), each
- * with its own nearest-customer-bridge agent and relay setting; cp_rx()
- * demultiplexes S-tagged frames to them the way it does vifs.
+ * S-channels (cp_schan.c has the details): on a VEPA port with 'schannels'
+ * the CDCP bridge machine answers the station's CDCP TLV (from the
+ * non-TPMR agent, or else the nearest-bridge agent) with S-VIDs from the
+ * port's pool; each granted channel is a sub-port (the datapath's
+ * sw_schan_* slots) with its own customer-bridge agent inside its S-tag
+ * (Port ID "PORT.SVID"), its own EVB negotiation and reflective relay, and
+ * its own ECP/VDP channel, kind "svid" (VDP there creates vEths bound to
+ * the channel).  S-tagged control frames are demultiplexed by their S-VID;
+ * S-VID 1 is the default channel, the port itself (its untagged agents and
+ * channel).  The station gone (TTL expiry, shutdown): the channels go,
+ * their VDP vEths are released with the reason, their frames dropped.
  */
 #ifndef SWITCHD_CPLANE_H
 #define SWITCHD_CPLANE_H 1
@@ -142,6 +150,9 @@ void sw_cplane_show_lldp_stats(struct sw_writer *w, struct sw_cplane *cp);
 void sw_cplane_show_evb(struct sw_writer *w, struct sw_cplane *cp);
 void sw_cplane_show_ecp(struct sw_writer *w, struct sw_cplane *cp);
 void sw_cplane_show_vdp(struct sw_writer *w, struct sw_cplane *cp);
+/* VEPA ports with S-channels: CDCP state, the station's and the bridge's
+ * TLVs, the active channels (the default one first, then by S-VID). */
+void sw_cplane_show_schannels(struct sw_writer *w, struct sw_cplane *cp);
 /* The VDP fields of a vEth (inside its object; nothing for other vEths). */
 void sw_cplane_show_veth(struct sw_writer *w, struct sw_cplane *cp, const struct sw_veth *v);
 /* Everything above as one object (state.json "control"). */

@@ -2,7 +2,7 @@
 # bridge role on every port, in the switch library; its unit test.
 switchd_libswitchd_a_SOURCES += \
 	switchd/cplane.c switchd/cplane.h \
-	switchd/cp_vdp.c switchd/cp_show.c switchd/cp_internal.h
+	switchd/cp_vdp.c switchd/cp_show.c switchd/cp_schan.c switchd/cp_internal.h
 
 # The LLDP agent library sits on the LLDPDU codec: list the codec again after
 # it (static libraries are searched once, in order).

@@ -310,6 +310,17 @@ cmd_show_vdp(struct req *r, int argc, char **argv)
 	return 0;
 }
 
+static int
+cmd_show_schannels(struct req *r, int argc, char **argv)
+{
+	struct sw_cplane *cp = cplane(r);
+
+	if (!cp)
+		return -1;
+	sw_cplane_show_schannels(r->w, cp);
+	return 0;
+}
+
 static const struct ctl_cmd commands[];
 static const size_t n_commands;
 
@@ -391,8 +402,8 @@ cmd_veth_add(struct req *r, int argc, char **argv)
 		return -1;
 	if ((argc - 1) % 2)
 		return fail(r,
-			"usage: veth add ID port NAME (vif N | ecid N | mac MAC) [vlan N] "
-			"[profile NAME]");
+			"usage: veth add ID port NAME (vif N | ecid N | mac MAC [svid N]) "
+			"[vlan N] [profile NAME]");
 	for (int i = 1; i < argc; i += 2) {
 		const char *k = argv[i], *val = argv[i + 1];
 
@@ -407,6 +418,11 @@ cmd_veth_add(struct req *r, int argc, char **argv)
 				return -1;
 			cv.has_vlan = true;
 			cv.vlan = (uint16_t)v;
+		} else if (!strcmp(k, "svid")) {
+			/* The S-channel of a MAC-bound vEth (sw_veth_add checks). */
+			if (parse_u32(r, "svid", val, 1, 4094, &v))
+				return -1;
+			cv.svid = (uint16_t)v;
 		} else if (!strcmp(k, "profile")) {
 			if (parse_name(r, "profile", val, cv.profile))
 				return -1;
@@ -416,6 +432,8 @@ cmd_veth_add(struct req *r, int argc, char **argv)
 	}
 	if (!cv.port[0] || !bound)
 		return fail(r, "veth add: needs port NAME and one of vif, ecid or mac");
+	if (cv.svid && cv.kind != SW_BIND_MAC)
+		return fail(r, "veth add: svid goes with mac (vepa ports)");
 	if (sw_veth_add(r->env->sw, &cv, SW_ORIGIN_CONFIG, r->env->now(r->env->aux), r->err,
 		    r->errlen))
 		return -1;
@@ -455,7 +473,7 @@ cmd_veth_set(struct req *r, int argc, char **argv)
 	if (argc < 3 || (argc - 1) % 2)
 		return fail(r,
 			"usage: veth set ID [profile NAME|none] [vlan N|profile] "
-			"[port NAME (vif N | ecid N | mac MAC)]");
+			"[port NAME (vif N | ecid N | mac MAC)] [svid N]");
 	for (int i = 1; i < argc; i += 2) {
 		const char *k = argv[i], *val = argv[i + 1];
 
@@ -480,6 +498,11 @@ cmd_veth_set(struct req *r, int argc, char **argv)
 			ch.set_bind = true;
 			if (parse_binding(r, k, val, &ch.kind, &ch.key, ch.mac, &bound))
 				return -1;
+		} else if (!strcmp(k, "svid")) {
+			if (parse_u32(r, "svid", val, 1, 4094, &v))
+				return -1;
+			ch.set_svid = true;
+			ch.svid = (uint16_t)v;
 		} else {
 			return fail(r, "veth set: unknown argument '%s'", k);
 		}
@@ -782,14 +805,18 @@ static const struct ctl_cmd commands[] = {
 	{ "show ecp", "", 0, 0, cmd_show_ecp, "ECP channels: state and statistics" },
 	{ "show vdp", "", 0, 0, cmd_show_vdp,
 		"VDP: VSIs (state, timers, last status, hints) and per-channel statistics" },
+	{ "show schannels", "", 0, 0, cmd_show_schannels,
+		"S-channels per VEPA port: CDCP state and TLVs, channels, relay, vEths" },
 	{ "version", "", 0, 0, cmd_version, "daemon version" },
 	{ "list-commands", "", 0, 0, cmd_list, "this list" },
-	{ "veth add", "ID port NAME (vif N | ecid N | mac MAC) [vlan N] [profile NAME]", 3, 9,
-		cmd_veth_add, "add a vEth" },
+	{ "veth add",
+		"ID port NAME (vif N | ecid N | mac MAC [svid N]) [vlan N] [profile NAME]", 3,
+		11, cmd_veth_add, "add a vEth" },
 	{ "veth del", "ID", 1, 1, cmd_veth_del,
 		"delete a vEth (a VDP vEth: de-associate its VSI)" },
-	{ "veth set", "ID [profile NAME|none] [vlan N|profile] [port NAME (vif|ecid|mac) X]", 3,
-		11, cmd_veth_set, "change a vEth" },
+	{ "veth set",
+		"ID [profile NAME|none] [vlan N|profile] [port NAME (vif|ecid|mac) X] [svid N]",
+		3, 13, cmd_veth_set, "change a vEth" },
 	{ "profile add", "NAME [type_id N] [type_version N] [vlan N]", 1, 7, cmd_profile_add,
 		"add a profile" },
 	{ "profile del", "NAME", 1, 1, cmd_profile_del, "delete an unused profile" },

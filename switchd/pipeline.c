@@ -35,18 +35,25 @@ struct pctx {
 	struct sw_veth *src; /* NULL from an uplink */
 	int32_t src_slot;    /* -1 from an uplink */
 	uint16_t vlan;       /* classified VLAN, 0 = untagged domain */
-	uint8_t pcp;         /* priority to carry in an egress C-tag */
+	uint8_t pcp;         /* priority to carry in an egress C-tag (and S-tag) */
 	size_t inner_off;    /* offset of the inner EtherType / length field */
-	uint32_t flood_stamp;
+	/* VEPA ingress: the S-channel (its S-VID; SW_SCHAN_DEFAULT_SVID for
+	 * untagged frames and S-VID 1) and the first tag after its S-tag;
+	 * 0 / 0 on other ports. */
+	uint16_t in_svid;
+	unsigned first_tag;
 };
 
-/* Per-port scratch for "one copy per port" floods (VEPA). */
+/* "One copy per (port, channel)" floods (VEPA): the first vEth of a VLAN
+ * on a sub-port takes the copy, the others find the mark. */
 static inline bool
-stamp_port(struct pctx *c, unsigned port, uint32_t *marks)
+stamp_chan(struct pctx *c, unsigned port, unsigned slot)
 {
-	if (marks[port] == c->flood_stamp)
+	uint32_t *m = &c->sw->flood_marks[port * SW_SCHAN_SLOTS + slot];
+
+	if (*m == c->sw->flood_stamp)
 		return false;
-	marks[port] = c->flood_stamp;
+	*m = c->sw->flood_stamp;
 	return true;
 }
 
@@ -81,7 +88,8 @@ enum encap_kind { ENC_NONE, ENC_CTAG, ENC_VNTAG, ENC_ETAG };
 
 struct encap {
 	enum encap_kind kind;
-	uint16_t vid; /* ENC_CTAG */
+	uint16_t svid; /* an S-tag with this S-VID first (VEPA S-channels); 0: none */
+	uint16_t vid;  /* ENC_CTAG */
 	struct vntag vt;
 	struct etag et;
 };
@@ -89,6 +97,14 @@ struct encap {
 static void
 describe_encap(const struct encap *e, char *buf, size_t n)
 {
+	if (e->svid) {
+		/* Only VEPA vEths get an S-tag: a C-tag or nothing follows. */
+		if (e->kind == ENC_CTAG)
+			snprintf(buf, n, "802.1ad svid=%u 802.1Q vid=%u", e->svid, e->vid);
+		else
+			snprintf(buf, n, "802.1ad svid=%u", e->svid);
+		return;
+	}
 	switch (e->kind) {
 	case ENC_NONE:
 		snprintf(buf, n, "untagged");
@@ -110,10 +126,11 @@ describe_encap(const struct encap *e, char *buf, size_t n)
 static void
 emit(struct pctx *c, struct sw_port *out, struct sw_veth *dst, const struct encap *e)
 {
-	size_t taglen = e->kind == ENC_VNTAG ? VNTAG_HLEN
-		: e->kind == ENC_ETAG        ? ETAG_HLEN
-		: e->kind == ENC_CTAG        ? 4
-					     : 0;
+	size_t taglen = (e->svid ? 4 : 0) +
+		(e->kind == ENC_VNTAG                 ? VNTAG_HLEN
+				: e->kind == ENC_ETAG ? ETAG_HLEN
+				: e->kind == ENC_CTAG ? 4
+						      : 0);
 	size_t rest = c->len - c->inner_off;
 	size_t total = 2 * VN_ETH_ALEN + taglen + rest;
 	size_t padded = total < ETH_MIN_LEN ? ETH_MIN_LEN : total;
@@ -139,6 +156,12 @@ emit(struct pctx *c, struct sw_port *out, struct sw_veth *dst, const struct enca
 	}
 	memcpy(b, c->frame, 2 * VN_ETH_ALEN);
 	p = b + 2 * VN_ETH_ALEN;
+	if (e->svid) {
+		/* S-channel: the S-tag (802.1ad) first, then the C-tag if any. */
+		vn_put_be16(p, VN_ETH_STAG);
+		vn_put_be16(p + 2, (uint16_t)((unsigned)c->pcp << 13 | e->svid));
+		p += 4;
+	}
 	switch (e->kind) {
 	case ENC_VNTAG: {
 		uint32_t word = 0;
@@ -159,7 +182,7 @@ emit(struct pctx *c, struct sw_port *out, struct sw_veth *dst, const struct enca
 	case ENC_NONE:
 		break;
 	}
-	memcpy(p + taglen, c->frame + c->inner_off, rest);
+	memcpy(b + 2 * VN_ETH_ALEN + taglen, c->frame + c->inner_off, rest);
 	if (padded > total)
 		memset(b + total, 0, padded - total);
 	out->ops->tx_commit(out, padded, c->now);
@@ -172,9 +195,10 @@ emit(struct pctx *c, struct sw_port *out, struct sw_veth *dst, const struct enca
 	}
 }
 
-/* Send to one vEth; 'flood' tells a VEPA port to take one copy only. */
+/* Send to one vEth; 'flood' tells a VEPA port to take one copy per
+ * channel only. */
 static void
-to_veth(struct pctx *c, struct sw_veth *dst, bool flood, uint32_t *marks)
+to_veth(struct pctx *c, struct sw_veth *dst, bool flood)
 {
 	struct sw_port *out = &c->sw->ports[dst->port];
 	bool same_port = out == c->in;
@@ -213,21 +237,35 @@ to_veth(struct pctx *c, struct sw_veth *dst, bool flood, uint32_t *marks)
 		if (same_port && c->src)
 			e.et.ingress_ecid = c->src->key;
 		break;
-	case SW_MODE_VEPA:
+	case SW_MODE_VEPA: {
+		/* Each S-channel is a sub-port (802.1Qbg 42): its vEths are
+		 * reached only while the channel is active. */
+		unsigned slot = sw_schan_slot(out, dst->svid);
+
+		if (!slot) {
+			if (!flood)
+				drop(c, SW_DROP_UNKNOWN_CHANNEL);
+			return;
+		}
 		/* Reflective relay (802.1Qbg 40.x, the bridge's hairpin): back out
-		 * the ingress port only when enabled; a flood sends one copy. */
-		if (same_port && !out->relay_active) {
+		 * the sub-port it came in on only when that channel's relay is
+		 * on; another channel of the same port is another port.  A
+		 * flood sends one copy per channel. */
+		if (same_port && dst->svid == c->in_svid && !sw_schan_relay(out, dst->svid)) {
 			if (!flood)
 				drop(c, SW_DROP_NO_ROUTE);
 			return;
 		}
-		if (flood && !stamp_port(c, out->idx, marks))
+		if (flood && !stamp_chan(c, out->idx, slot))
 			return;
+		if (dst->svid != SW_SCHAN_DEFAULT_SVID)
+			e.svid = dst->svid; /* the default channel goes untagged */
 		if (dst->vlan) {
 			e.kind = ENC_CTAG;
 			e.vid = dst->vlan;
 		}
 		break;
+	}
 	case SW_MODE_NONE:
 		return;
 	}
@@ -265,15 +303,18 @@ to_uplink(struct pctx *c, struct sw_port *out, bool flood)
 static void
 flood(struct pctx *c)
 {
-	uint32_t marks[SW_MAX_PORTS]; /* ports that took their one VEPA copy */
 	struct sw *sw = c->sw;
 
-	memset(marks, 0, sizeof(uint32_t) * sw->n_ports);
-	c->flood_stamp = 1;
+	if (++sw->flood_stamp == 0) {
+		/* Wrapped: no mark may look like the new stamp. */
+		memset(sw->flood_marks, 0,
+			sizeof(*sw->flood_marks) * sw->n_ports * SW_SCHAN_SLOTS);
+		sw->flood_stamp = 1;
+	}
 	if (c->tr)
 		sw_trace_step(c->tr, "flood in VLAN %u", c->vlan);
 	for (int32_t s = sw->vlan_head[c->vlan]; s >= 0; s = sw->veths[s].vlan_next)
-		to_veth(c, &sw->veths[s], true, marks);
+		to_veth(c, &sw->veths[s], true);
 	for (unsigned i = 0; i < sw->n_ports; i++)
 		if (sw->ports[i].role == SW_ROLE_UPLINK)
 			to_uplink(c, &sw->ports[i], true);
@@ -325,7 +366,7 @@ forward(struct pctx *c)
 	} else {
 		if (c->tr)
 			sw_trace_step(c->tr, "fdb: known on vEth %u", sw->veths[dst].id);
-		to_veth(c, &sw->veths[dst], false, NULL);
+		to_veth(c, &sw->veths[dst], false);
 	}
 }
 
@@ -355,8 +396,10 @@ auto_create(struct pctx *c, enum sw_bind kind, uint32_t key, uint16_t vlan)
 	snprintf(cv.port, sizeof(cv.port), "%s", c->in->name);
 	cv.kind = kind;
 	cv.key = key;
-	if (kind == SW_BIND_MAC)
+	if (kind == SW_BIND_MAC) {
 		memcpy(cv.mac, c->frame + VN_ETH_ALEN, VN_ETH_ALEN);
+		cv.svid = c->in_svid; /* on the channel it came from */
+	}
 	if (sw->default_profile >= 0)
 		snprintf(cv.profile, sizeof(cv.profile), "%s",
 			sw->profiles[sw->default_profile].name);
@@ -374,7 +417,8 @@ auto_create(struct pctx *c, enum sw_bind kind, uint32_t key, uint16_t vlan)
 static struct sw_veth *
 lookup_veth(struct pctx *c, uint64_t k1, enum sw_bind kind, uint32_t key, uint16_t vlan)
 {
-	struct sw_htab_ent *e = sw_htab_find(&c->sw->by_bind, k1, c->in->idx);
+	struct sw_htab_ent *e = sw_htab_find(&c->sw->by_bind, k1,
+		SW_BIND_K2(c->in->idx, kind == SW_BIND_MAC ? c->in_svid : 0));
 	struct sw_veth *v;
 
 	if (e) {
@@ -482,26 +526,58 @@ ingress_etag(struct pctx *c, const struct vn_eth *eth)
 	return inner_tag_ok(c, eth, 1);
 }
 
+/* Inside its channel (the S-tag, if any, already taken: first_tag) a VEPA
+ * frame is untagged or has one C-tag. */
 static bool
 ingress_vepa(struct pctx *c, const struct vn_eth *eth)
 {
+	unsigned f = c->first_tag, n = eth->n_tags - f;
 	uint16_t vid = 0;
 
-	if (eth->n_tags > 1 || (eth->n_tags == 1 && eth->tags[0].tpid != VN_ETH_CTAG)) {
+	if (n > 1 || (n == 1 && eth->tags[f].tpid != VN_ETH_CTAG)) {
+		/* Without S-channels an S-tag (or any other tag) is not the
+		 * C-tag a VEPA port expects: missing_tag, as before. */
 		drop(c,
-			eth->tags[0].tpid == VN_ETH_CTAG ? SW_DROP_MALFORMED
-							 : SW_DROP_MISSING_TAG);
+			f == 0 && eth->tags[0].tpid != VN_ETH_CTAG ? SW_DROP_MISSING_TAG
+								   : SW_DROP_MALFORMED);
 		return false;
 	}
-	if (eth->n_tags == 1) {
-		vid = eth->tags[0].vid;
-		c->pcp = eth->tags[0].pcp;
+	if (n == 1) {
+		vid = eth->tags[f].vid;
+		c->pcp = eth->tags[f].pcp;
 	}
 	c->src = lookup_veth(c, SW_MACBIND_K1(eth->src, vid), SW_BIND_MAC, 0, vid);
 	if (!c->src)
 		return false;
-	if (c->tr)
+	if (c->tr && c->in_svid != SW_SCHAN_DEFAULT_SVID)
+		sw_trace_step(c->tr, "ingress: vepa S-VID %u mac+vlan %u -> vEth %u",
+			c->in_svid, vid, c->src->id);
+	else if (c->tr)
 		sw_trace_step(c->tr, "ingress: vepa mac+vlan %u -> vEth %u", vid, c->src->id);
+	return true;
+}
+
+/* A VEPA port with S-channels: an S-tag selects the channel (its S-VID
+ * must be an active one); S-VID 1 and untagged frames are the default
+ * channel. */
+static bool
+ingress_schan(struct pctx *c, const struct vn_eth *eth)
+{
+	uint16_t svid;
+
+	c->in_svid = SW_SCHAN_DEFAULT_SVID;
+	if (!c->in->schan_on || !eth->n_tags || eth->tags[0].tpid != VN_ETH_STAG)
+		return true;
+	svid = eth->tags[0].vid;
+	if (!sw_schan_slot(c->in, svid)) {
+		if (c->tr)
+			sw_trace_step(c->tr, "ingress: S-VID %u is no active S-channel", svid);
+		drop(c, SW_DROP_UNKNOWN_CHANNEL);
+		return false;
+	}
+	c->in_svid = svid;
+	c->first_tag = 1;
+	c->pcp = eth->tags[0].pcp; /* an inner C-tag's PCP takes over */
 	return true;
 }
 
@@ -564,6 +640,11 @@ sw_input(struct sw *sw, unsigned port, const uint8_t *frame, size_t len, uint64_
 		drop(&c, SW_DROP_MALFORMED);
 		return;
 	}
+	/* The S-channel first: a frame of an inactive channel is dropped
+	 * whatever it is (control frames of active channels go on to the
+	 * control plane with their S-tag). */
+	if (c.in->mode == SW_MODE_VEPA && !ingress_schan(&c, &eth))
+		return;
 	if (reserved_da(eth.dst)) {
 		if (!trace && sw->ctl_rx && sw->ctl_rx(sw->ctl_aux, sw, port, frame, len, now))
 			return;

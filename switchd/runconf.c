@@ -94,6 +94,12 @@ sw_config_save(struct sw *sw, const char *path, char *err, size_t errlen)
 			add_bool(e, "auto_create", p->auto_create);
 			if (p->mode == SW_MODE_VEPA)
 				add_bool(e, "reflective_relay", p->reflective_relay);
+			if (p->schan_on) {
+				a = config_setting_add(e, "schannels", CONFIG_TYPE_GROUP);
+				add_int(a, "chncap", p->chncap);
+				add_int(a, "svid_min", p->svid_min);
+				add_int(a, "svid_max", p->svid_max);
+			}
 		}
 		add_str(e, "admin", p->admin_up ? "up" : "down");
 		if (p->lldp_admin != sw->conf.lldp.admin)
@@ -132,6 +138,8 @@ sw_config_save(struct sw *sw, const char *path, char *err, size_t errlen)
 		} else {
 			vn_eth_format_mac(v->mac, mac);
 			add_str(e, "mac", mac);
+			if (v->svid != SW_SCHAN_DEFAULT_SVID)
+				add_int(e, "svid", v->svid);
 		}
 		/* Only a VLAN of its own: one taken from the profile must stay
 		 * the profile's after loading (it follows a profile change). */
@@ -192,8 +200,11 @@ veth_same(const struct sw *sw, const struct sw_veth *v, const struct sw_conf_vet
 	const char *prof = v->profile >= 0 ? sw->profiles[v->profile].name : "";
 	bool own = cv->has_vlan && !cv->vlan_from_profile;
 
+	uint16_t svid = cv->svid ? cv->svid : SW_SCHAN_DEFAULT_SVID;
+
 	return !strcmp(p->name, cv->port) && v->kind == cv->kind &&
-		(cv->kind == SW_BIND_MAC ? !memcmp(v->mac, cv->mac, 6) : v->key == cv->key) &&
+		(cv->kind == SW_BIND_MAC ? !memcmp(v->mac, cv->mac, 6) && v->svid == svid
+					 : v->key == cv->key) &&
 		!strcmp(prof, cv->profile) && v->own_vlan == own &&
 		(!own || v->vlan == cv->vlan);
 }
@@ -287,7 +298,7 @@ sw_config_apply(struct sw *sw, const struct sw_conf *c, uint64_t now, char *err,
 
 			nv.vlan = cp && cp->has_vlan ? cp->vlan : 0;
 		}
-		if (sw_htab_find(&binds, sw_bind_k1(&nv), nv.port) ||
+		if (sw_htab_find(&binds, sw_bind_k1(&nv), sw_bind_k2(&nv)) ||
 			(nv.kind == SW_BIND_MAC &&
 				sw_htab_find(&macs, SW_FDB_K1(nv.vlan, nv.mac), 0))) {
 			snprintf(err, errlen,
@@ -296,7 +307,7 @@ sw_config_apply(struct sw *sw, const struct sw_conf *c, uint64_t now, char *err,
 				c->path, v->id);
 			goto out;
 		}
-		sw_htab_insert(&binds, sw_bind_k1(&nv), v->port, (int32_t)v->id, 0);
+		sw_htab_insert(&binds, sw_bind_k1(&nv), sw_bind_k2(&nv), (int32_t)v->id, 0);
 		if (nv.kind == SW_BIND_MAC)
 			sw_htab_insert(&macs, SW_FDB_K1(nv.vlan, nv.mac), 0, (int32_t)v->id, 0);
 		count[v->port]++;
@@ -311,7 +322,10 @@ sw_config_apply(struct sw *sw, const struct sw_conf *c, uint64_t now, char *err,
 		struct sw_htab_ent *e;
 
 		memcpy(tmp.mac, cv->mac, 6);
-		e = sw_htab_find(&binds, sw_bind_k1(&tmp), p->idx);
+		tmp.port = (uint16_t)p->idx;
+		if (cv->kind == SW_BIND_MAC)
+			tmp.svid = cv->svid ? cv->svid : SW_SCHAN_DEFAULT_SVID;
+		e = sw_htab_find(&binds, sw_bind_k1(&tmp), sw_bind_k2(&tmp));
 		if (!e && cv->kind == SW_BIND_MAC)
 			e = sw_htab_find(&macs, SW_FDB_K1(cv->vlan, cv->mac), 0);
 		if (e) {
@@ -319,7 +333,7 @@ sw_config_apply(struct sw *sw, const struct sw_conf *c, uint64_t now, char *err,
 				c->path, cv->line, cv->id, e->val);
 			goto out;
 		}
-		sw_htab_insert(&binds, sw_bind_k1(&tmp), p->idx, (int32_t)cv->id, 0);
+		sw_htab_insert(&binds, sw_bind_k1(&tmp), sw_bind_k2(&tmp), (int32_t)cv->id, 0);
 		if (cv->kind == SW_BIND_MAC)
 			sw_htab_insert(
 				&macs, SW_FDB_K1(cv->vlan, cv->mac), 0, (int32_t)cv->id, 0);
@@ -363,6 +377,9 @@ sw_config_apply(struct sw *sw, const struct sw_conf *c, uint64_t now, char *err,
 		p->lldp_admin = sw_conf_port_lldp(c, cp);
 		memcpy(p->vlans, cp->vlans, sizeof(p->vlans));
 		sw_port_update_relay(p);
+		/* A changed S-channel pool or ChnCap: the control plane
+		 * re-grants (sw_cplane_port_changed, below). */
+		sw_port_set_schannels(p, cp);
 	}
 	sw->conf.evb = c->evb;
 	sw->conf.lldp = c->lldp;

@@ -89,6 +89,10 @@ sw_state_veth(struct sw_writer *w, struct sw *sw, const struct sw_veth *v)
 		vn_eth_format_mac(v->mac, m);
 		sw_w_str(w, "bind", "Bound by", "mac");
 		sw_w_str(w, "mac", "MAC", m);
+		/* On a port with S-channels: its channel (1: the default one;
+		 * show schannels).  Other VEPA ports have only the default. */
+		if (sw->ports[v->port].schan_on)
+			sw_w_uint(w, "svid", "S-channel (S-VID)", v->svid);
 	}
 	if (v->n_extra_macs) {
 		/* VDP: the VSI's other MAC filters, bound as well. */

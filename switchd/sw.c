@@ -31,6 +31,7 @@ sw_drop_name(enum sw_drop d)
 		[SW_DROP_RESERVED_DA] = "reserved_da",
 		[SW_DROP_SAME_VETH] = "same_veth",
 		[SW_DROP_NO_ROUTE] = "no_route",
+		[SW_DROP_UNKNOWN_CHANNEL] = "unknown_channel",
 		[SW_DROP_TX_FULL] = "tx_full",
 	};
 	return (unsigned)d < SW_DROP_MAX ? names[d] : "unknown";
@@ -163,8 +164,10 @@ sw_create(const struct sw_conf *conf, char *err, size_t errlen)
 	sw->max_veths = conf->max_veths;
 	sw->veths = calloc(conf->max_veths, sizeof(*sw->veths));
 	sw->free_next = calloc(conf->max_veths, sizeof(*sw->free_next));
+	sw->flood_marks = calloc(
+		(conf->n_ports ? conf->n_ports : 1) * SW_SCHAN_SLOTS, sizeof(*sw->flood_marks));
 	if (!sw->conf.ports || !sw->conf.profiles || !sw->conf.veths || !sw->ports ||
-		!sw->profiles || !sw->veths || !sw->free_next ||
+		!sw->profiles || !sw->veths || !sw->free_next || !sw->flood_marks ||
 		sw_htab_init(&sw->by_id, conf->max_veths) ||
 		sw_htab_init(&sw->by_bind, 2 * conf->max_veths) ||
 		sw_htab_init(&sw->by_mac, 2 * conf->max_veths) ||
@@ -204,6 +207,7 @@ sw_create(const struct sw_conf *conf, char *err, size_t errlen)
 		p->lldp_admin = sw_conf_port_lldp(conf, cp);
 		memcpy(p->vlans, cp->vlans, sizeof(p->vlans));
 		sw_port_update_relay(p);
+		sw_port_set_schannels(p, cp);
 	}
 	for (size_t i = 0; i < sw->n_profiles; i++) {
 		const struct sw_conf_profile *cp = &conf->profiles[i];
@@ -243,6 +247,7 @@ sw_destroy(struct sw *sw)
 	sw_fdb_free(&sw->fdb);
 	free(sw->veths);
 	free(sw->free_next);
+	free(sw->flood_marks);
 	free(sw->events);
 	free(sw->ports);
 	free(sw->profiles);
@@ -317,15 +322,15 @@ sw_veth_index(struct sw *sw, int32_t slot)
 
 	/* Both tables are sized for twice max_veths and the extra MACs are
 	 * capped at max_veths (n_extra_macs): inserts cannot fail. */
-	sw_htab_insert(&sw->by_bind, sw_bind_k1(v), v->port, slot, 0);
+	sw_htab_insert(&sw->by_bind, sw_bind_k1(v), sw_bind_k2(v), slot, 0);
 	if (v->kind == SW_BIND_MAC)
 		sw_htab_insert(&sw->by_mac, SW_FDB_K1(v->vlan, v->mac), 0, slot, 0);
 	for (unsigned i = 0; i < v->n_extra_macs; i++) {
 		const uint8_t *m = v->extra_macs[i];
 
 		if (v->kind == SW_BIND_MAC)
-			sw_htab_insert(
-				&sw->by_bind, SW_MACBIND_K1(m, v->vlan), v->port, slot, 0);
+			sw_htab_insert(&sw->by_bind, SW_MACBIND_K1(m, v->vlan), sw_bind_k2(v),
+				slot, 0);
 		sw_htab_insert(&sw->by_mac, SW_FDB_K1(v->vlan, m), 0, slot, 0);
 	}
 }
@@ -344,14 +349,15 @@ sw_veth_unindex(struct sw *sw, int32_t slot)
 {
 	const struct sw_veth *v = &sw->veths[slot];
 
-	unindex_one(&sw->by_bind, sw_bind_k1(v), v->port, slot);
+	unindex_one(&sw->by_bind, sw_bind_k1(v), sw_bind_k2(v), slot);
 	if (v->kind == SW_BIND_MAC)
 		unindex_one(&sw->by_mac, SW_FDB_K1(v->vlan, v->mac), 0, slot);
 	for (unsigned i = 0; i < v->n_extra_macs; i++) {
 		const uint8_t *m = v->extra_macs[i];
 
 		if (v->kind == SW_BIND_MAC)
-			unindex_one(&sw->by_bind, SW_MACBIND_K1(m, v->vlan), v->port, slot);
+			unindex_one(
+				&sw->by_bind, SW_MACBIND_K1(m, v->vlan), sw_bind_k2(v), slot);
 		unindex_one(&sw->by_mac, SW_FDB_K1(v->vlan, m), 0, slot);
 	}
 }
@@ -380,11 +386,12 @@ sw_veth_add(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin origin,
 	return sw_veth_add_macs(sw, cv, origin, NULL, 0, now, NULL, err, errlen);
 }
 
-/* Is 'mac' in VLAN 'vlan' free for vEth 'self' (-1: a new one) on port
- * 'port'?  Checks the switch-wide MAC reservation and, for a MAC-bound vEth,
- * its port's bindings.  Returns the slot that holds it, or -1. */
+/* Is 'mac' in VLAN 'vlan' free for vEth 'self' (-1: a new one) on sub-port
+ * k2 (SW_BIND_K2)?  Checks the switch-wide MAC reservation and, for a
+ * MAC-bound vEth, its sub-port's bindings.  Returns the slot that holds it,
+ * or -1. */
 static int32_t
-mac_taken(const struct sw *sw, uint16_t vlan, const uint8_t *mac, bool bind, unsigned port,
+mac_taken(const struct sw *sw, uint16_t vlan, const uint8_t *mac, bool bind, uint32_t k2,
 	int32_t self)
 {
 	int32_t owner = sw_mac_owner(sw, vlan, mac);
@@ -392,7 +399,7 @@ mac_taken(const struct sw *sw, uint16_t vlan, const uint8_t *mac, bool bind, uns
 
 	if (owner >= 0 && owner != self)
 		return owner;
-	e = bind ? sw_htab_find(&sw->by_bind, SW_MACBIND_K1(mac, vlan), port) : NULL;
+	e = bind ? sw_htab_find(&sw->by_bind, SW_MACBIND_K1(mac, vlan), k2) : NULL;
 	return e && e->val != self ? e->val : -1;
 }
 
@@ -444,6 +451,24 @@ sw_veth_add_macs(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin or
 	tmp.origin = (uint8_t)origin;
 	tmp.key = cv->key;
 	memcpy(tmp.mac, cv->mac, sizeof(tmp.mac));
+	if (tmp.kind == SW_BIND_MAC) {
+		/* The default channel unless the port's S-channels pool has it
+		 * (the configuration's rule, for the CLI and the tests). */
+		tmp.svid = cv->svid ? cv->svid : SW_SCHAN_DEFAULT_SVID;
+		if (tmp.svid != SW_SCHAN_DEFAULT_SVID &&
+			(!p->schan_on || tmp.svid < p->svid_min || tmp.svid > p->svid_max)) {
+			if (p->schan_on)
+				snprintf(err, errlen,
+					"vEth %u: S-VID %u is outside the pool %u..%u of port "
+					"'%s'",
+					cv->id, tmp.svid, p->svid_min, p->svid_max, p->name);
+			else
+				snprintf(err, errlen,
+					"vEth %u: port '%s' has no S-channels (svid 1 only)",
+					cv->id, p->name);
+			return -1;
+		}
+	}
 	tmp.profile = cv->profile[0] ? sw_profile_index(sw, cv->profile) : -1;
 	if (cv->profile[0] && tmp.profile < 0) {
 		snprintf(err, errlen, "vEth %u: no profile named '%s'", cv->id, cv->profile);
@@ -454,7 +479,7 @@ sw_veth_add_macs(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin or
 		tmp.vlan = cv->vlan;
 	else if (tmp.profile >= 0 && sw->profiles[tmp.profile].has_vlan)
 		tmp.vlan = sw->profiles[tmp.profile].vlan;
-	if (sw_htab_find(&sw->by_bind, sw_bind_k1(&tmp), p->idx)) {
+	if (sw_htab_find(&sw->by_bind, sw_bind_k1(&tmp), sw_bind_k2(&tmp))) {
 		snprintf(err, errlen, "vEth %u: its binding on port '%s' is already taken",
 			cv->id, p->name);
 		return -1;
@@ -469,8 +494,8 @@ sw_veth_add_macs(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin or
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		int32_t owner =
-			mac_taken(sw, tmp.vlan, extra[i], tmp.kind == SW_BIND_MAC, p->idx, -1);
+		int32_t owner = mac_taken(
+			sw, tmp.vlan, extra[i], tmp.kind == SW_BIND_MAC, sw_bind_k2(&tmp), -1);
 		char m[18];
 
 		vn_eth_format_mac(extra[i], m);
@@ -525,8 +550,14 @@ sw_veth_add_macs(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin or
 		char m[18];
 
 		vn_eth_format_mac(tmp.mac, m);
-		sw_event_log(sw, tmp.id, SW_EV_BOUND, now, "port %s mac %s vlan %u%s", p->name,
-			m, tmp.vlan, tmp.n_extra_macs ? " (and more MACs)" : "");
+		if (tmp.svid != SW_SCHAN_DEFAULT_SVID)
+			sw_event_log(sw, tmp.id, SW_EV_BOUND, now,
+				"port %s S-VID %u mac %s vlan %u%s", p->name, tmp.svid, m,
+				tmp.vlan, tmp.n_extra_macs ? " (and more MACs)" : "");
+		else
+			sw_event_log(sw, tmp.id, SW_EV_BOUND, now, "port %s mac %s vlan %u%s",
+				p->name, m, tmp.vlan,
+				tmp.n_extra_macs ? " (and more MACs)" : "");
 	} else {
 		sw_event_log(sw, tmp.id, SW_EV_BOUND, now, "port %s %s %u vlan %u", p->name,
 			tmp.kind == SW_BIND_VIF ? "vif" : "ecid", tmp.key, tmp.vlan);
@@ -689,6 +720,49 @@ sw_port_update_relay(struct sw_port *p)
 	 * station took part; before that the configuration does. */
 	p->relay_active = p->mode == SW_MODE_VEPA && p->reflective_relay &&
 		(!p->evb_station || p->evb_rrreq);
+}
+
+void
+sw_port_set_schannels(struct sw_port *p, const struct sw_conf_port *cp)
+{
+	p->schan_on = p->mode == SW_MODE_VEPA && cp->schannels;
+	p->chncap = p->schan_on ? cp->chncap : 0;
+	p->svid_min = p->schan_on ? cp->svid_min : 0;
+	p->svid_max = p->schan_on ? cp->svid_max : 0;
+	/* Granted channels are the control plane's to add and remove; the
+	 * default channel exists on every VEPA port. */
+	if (p->mode == SW_MODE_VEPA)
+		p->schan_slot[SW_SCHAN_DEFAULT_SVID] = 1;
+}
+
+bool
+sw_schan_relay(const struct sw_port *p, uint16_t svid)
+{
+	unsigned slot = sw_schan_slot(p, svid);
+
+	if (slot == 1)
+		return p->relay_active;
+	return slot && p->schan_relay[slot];
+}
+
+void
+sw_schan_set(struct sw_port *p, uint16_t svid, unsigned slot, bool relay)
+{
+	if (svid <= SW_SCHAN_DEFAULT_SVID || svid > 4094 || slot < 2 || slot >= SW_SCHAN_SLOTS)
+		return;
+	p->schan_slot[svid] = (uint8_t)slot;
+	p->schan_relay[slot] = relay;
+}
+
+void
+sw_schan_clear(struct sw_port *p, uint16_t svid)
+{
+	unsigned slot = sw_schan_slot(p, svid);
+
+	if (svid <= SW_SCHAN_DEFAULT_SVID || !slot)
+		return;
+	p->schan_slot[svid] = 0;
+	p->schan_relay[slot] = false;
 }
 
 void

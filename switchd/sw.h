@@ -44,7 +44,11 @@ enum sw_drop {
 	SW_DROP_RESERVED_DA,      /* 01-80-C2-00-00-0x not handled by a control protocol */
 	SW_DROP_SAME_VETH,        /* destination is the source vEth itself */
 	SW_DROP_NO_ROUTE, /* reflective relay off: the only way out is the ingress port */
-	SW_DROP_TX_FULL,  /* the egress port could not take the frame */
+	/* VEPA port with S-channels: an S-tag whose S-VID is no active channel's
+	 * (none granted by CDCP, or the station went away); or a unicast to a
+	 * vEth whose channel is not active. */
+	SW_DROP_UNKNOWN_CHANNEL,
+	SW_DROP_TX_FULL, /* the egress port could not take the frame */
 	SW_DROP_MAX
 };
 
@@ -85,6 +89,22 @@ struct sw_port {
 	bool evb_rrreq;                /* ... and it asks for reflective relay */
 	enum sw_lldp_admin lldp_admin; /* effective (port setting or switch default) */
 	uint32_t max_channels;         /* ECP/VDP channels (host ports) */
+	/*
+	 * S-channels (VEPA ports with 'schannels'; 802.1Qbg clause 42).  The
+	 * configuration (CDCP bridge: chncap, the S-VID pool), then the
+	 * datapath's view of the active channels, which the control plane
+	 * keeps (CDCP grants and releases them; each channel's own EVB
+	 * negotiation sets its relay).  A channel has a slot 1..SW_SCHAN_MAX:
+	 * slot 1 is the default channel (S-VID 1: untagged or S-tagged 1), the
+	 * others are granted channels.  schan_slot[svid] is 0 for an S-VID
+	 * that is no active channel.  The default channel's relay is
+	 * relay_active; schan_relay[slot] is the relay of the others.
+	 * Without 'schannels' an S-tagged frame is dropped as missing_tag.
+	 */
+	bool schan_on;
+	uint16_t chncap, svid_min, svid_max;
+	uint8_t schan_slot[4096];
+	bool schan_relay[SW_SCHAN_SLOTS];
 	uint32_t max_veths;
 	uint32_t n_veths;
 	uint8_t vlans[4096 / 8]; /* uplink: VLANs carried (bit set) */
@@ -106,6 +126,11 @@ struct sw_veth {
 	uint8_t origin;           /* enum sw_origin */
 	uint32_t key;             /* vif or E-CID (VIF/ECID kinds) */
 	uint8_t mac[VN_ETH_ALEN]; /* MAC kind: the bound MAC */
+	/* MAC kind: the S-channel's S-VID (SW_SCHAN_DEFAULT_SVID: the default
+	 * channel, as on every VEPA port without S-channels); 0 otherwise.
+	 * Part of the binding: the same MAC+VLAN key on another channel is
+	 * another binding (by_bind k2 = SW_BIND_K2(port, svid)). */
+	uint16_t svid;
 	/* More bound MACs, in the same VLAN.  MAC kind: each is a binding of
 	 * its own (by_bind) and reserved to this vEth (by_mac); VIF / ECID
 	 * kinds (VDP on VN-Tag / E-Tag ports): only reserved (by_mac), the
@@ -189,6 +214,20 @@ struct sw_cplane *sw_get_cplane(const struct sw *sw);
 /* Derive relay_active from reflective_relay and the EVB state (call after
  * changing either). */
 void sw_port_update_relay(struct sw_port *p);
+
+/* S-channels: the active channel with S-VID 'svid' on port 'p' and whether
+ * its reflective relay is on; 0 / false if it is none.  The default
+ * channel (S-VID 1) is always active on a VEPA port. */
+static inline unsigned
+sw_schan_slot(const struct sw_port *p, uint16_t svid)
+{
+	return svid < 4096 ? p->schan_slot[svid] : 0;
+}
+bool sw_schan_relay(const struct sw_port *p, uint16_t svid);
+/* The control plane activates / deactivates a granted channel (slot
+ * 2..SW_SCHAN_MAX) and sets its relay. */
+void sw_schan_set(struct sw_port *p, uint16_t svid, unsigned slot, bool relay);
+void sw_schan_clear(struct sw_port *p, uint16_t svid);
 
 /* Flush every port's transmit batch. */
 void sw_flush(struct sw *sw, uint64_t now);

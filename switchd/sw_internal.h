@@ -15,8 +15,14 @@
 #define SW_DST_IS_PORT(d)  ((d) < 0)
 #define SW_DST_PORT_IDX(d) ((unsigned)(-(d)-1))
 
-/* vEth binding keys (sw_htab k1/k2): k2 = port index. */
-#define SW_BIND_K1(kind, key) ((uint64_t)(kind) << 60 | (uint64_t)(key))
+/* vEth binding keys (sw_htab k1/k2): k2 = port index and, for MAC-bound
+ * vEths, the S-VID of their channel above it (1: the default channel), so
+ * that a binding is per sub-port: a frame on one S-channel never resolves
+ * to a vEth of another.  (A MAC stays bound once per VLAN switch-wide,
+ * by_mac: channels are ports of one bridge, which learns a MAC in one
+ * place.) */
+#define SW_BIND_K1(kind, key)  ((uint64_t)(kind) << 60 | (uint64_t)(key))
+#define SW_BIND_K2(port, svid) ((uint32_t)(svid) << 16 | (uint32_t)(port))
 static inline uint64_t
 sw_mac_u64(const uint8_t *m)
 {
@@ -66,6 +72,11 @@ struct sw {
 	struct sw_htab by_mac;
 	/* Flood lists: per VLAN, head slot of the vEths in it (-1: none). */
 	int32_t vlan_head[4096];
+	/* "One copy per (port, channel)" of a VEPA flood: a mark per port and
+	 * channel slot, n_ports x SW_SCHAN_SLOTS, allocated with the switch;
+	 * a flood takes a new stamp instead of clearing them. */
+	uint32_t *flood_marks;
+	uint32_t flood_stamp;
 
 	struct sw_fdb fdb;
 
@@ -96,6 +107,14 @@ struct sw {
 
 /* Internal helpers of sw.c shared with admin.c and runconf.c. */
 uint64_t sw_bind_k1(const struct sw_veth *v);
+static inline uint32_t
+sw_bind_k2(const struct sw_veth *v)
+{
+	return SW_BIND_K2(v->port, v->kind == SW_BIND_MAC ? v->svid : 0);
+}
+/* A port's S-channel settings from its configuration (create, reload);
+ * the active channels stay the control plane's. */
+void sw_port_set_schannels(struct sw_port *p, const struct sw_conf_port *cp);
 /* Enter / remove a vEth slot in the binding indexes (by_bind, by_mac). */
 void sw_veth_index(struct sw *sw, int32_t slot);
 void sw_veth_unindex(struct sw *sw, int32_t slot);

@@ -331,12 +331,60 @@ parse_vlan_list(struct ctx *c, const config_setting_t *s, const char *path, uint
 	return 0;
 }
 
+/* ports.[N].schannels = { chncap = 4; svid_min = 100; svid_max = 199; }
+ * (VEPA ports: S-channels, CDCP bridge role). */
+static int
+parse_schannels(
+	struct ctx *c, const config_setting_t *g, const char *path, struct sw_conf_port *p)
+{
+	static const char *const keys[] = { "chncap", "svid_min", "svid_max", NULL };
+	long long v;
+	int rc;
+
+	if (p->mode != SW_MODE_VEPA)
+		return fail(c, g, path,
+			"S-channels apply to vepa ports (VN-Tag and E-Tag ports name their "
+			"channels by the tag)");
+	if (!config_setting_is_group(g))
+		return fail(c, g, path,
+			"expected a group { chncap = 4; svid_min = 100; svid_max = 199; }");
+	if (check_keys(c, g, path, keys))
+		return -1;
+	p->schannels = true;
+	p->chncap = SW_DEF_CHNCAP;
+	p->svid_min = SW_DEF_SVID_MIN;
+	p->svid_max = SW_DEF_SVID_MAX;
+	/* ChnCap counts the default channel; one CDCP TLV carries at most 167
+	 * pairs.  S-VID 1 is the default channel's, 4095 is reserved. */
+	if ((rc = get_int(c, g, path, "chncap", 1, SW_SCHAN_MAX, &v)) < 0)
+		return -1;
+	if (rc)
+		p->chncap = (uint16_t)v;
+	if ((rc = get_int(c, g, path, "svid_min", 2, 4094, &v)) < 0)
+		return -1;
+	if (rc)
+		p->svid_min = (uint16_t)v;
+	if ((rc = get_int(c, g, path, "svid_max", 2, 4094, &v)) < 0)
+		return -1;
+	if (rc)
+		p->svid_max = (uint16_t)v;
+	if (p->svid_min > p->svid_max) {
+		char lp[128];
+
+		return fail(c, config_setting_get_member(g, "svid_max"),
+			leaf(lp, sizeof(lp), path, "svid_max"),
+			"the pool %u..%u is empty (svid_min > svid_max)", p->svid_min,
+			p->svid_max);
+	}
+	return 0;
+}
+
 static int
 parse_port(struct ctx *c, const config_setting_t *g, const char *path, struct sw_conf_port *p)
 {
 	static const char *const keys[] = { "name", "role", "mode", "interface", "vlans",
 		"untagged", "max_veths", "auto_create", "reflective_relay", "admin", "lldp",
-		"max_channels", NULL };
+		"max_channels", "schannels", NULL };
 	const char *role = NULL, *mode = NULL, *ifname = NULL, *admin = NULL;
 	const config_setting_t *s;
 	bool untagged = false;
@@ -387,7 +435,7 @@ parse_port(struct ctx *c, const config_setting_t *g, const char *path, struct sw
 		if (untagged)
 			sw_vlan_set(p->vlans, 0); /* VLAN 0 = the untagged domain */
 		for (const char *const *k = (const char *const[]) { "max_veths", "auto_create",
-			     "reflective_relay", "max_channels", NULL };
+			     "reflective_relay", "max_channels", "schannels", NULL };
 			*k; k++)
 			if ((s = config_setting_get_member(g, *k)))
 				return fail(c, s, leaf(lp, sizeof(lp), path, *k),
@@ -428,6 +476,9 @@ parse_port(struct ctx *c, const config_setting_t *g, const char *path, struct sw
 				leaf(lp, sizeof(lp), path, "reflective_relay"),
 				"reflective_relay applies to vepa ports (VN-Tag and E-Tag ports "
 				"always return frames with source pruning)");
+		if ((s = config_setting_get_member(g, "schannels")) &&
+			parse_schannels(c, s, leaf(lp, sizeof(lp), path, "schannels"), p))
+			return -1;
 	}
 	if (get_lldp_admin(c, g, path, "lldp", &p->lldp_admin) < 0)
 		return -1;
@@ -490,7 +541,7 @@ static int
 parse_veth(struct ctx *c, const config_setting_t *g, const char *path, struct sw_conf_veth *e)
 {
 	static const char *const keys[] = { "id", "port", "vif", "ecid", "mac", "vlan",
-		"profile", NULL };
+		"profile", "svid", NULL };
 	char lp[128];
 	long long v;
 	int rc, nkeys = 0;
@@ -533,6 +584,17 @@ parse_veth(struct ctx *c, const config_setting_t *g, const char *path, struct sw
 	if (nkeys != 1)
 		return fail(c, g, path,
 			"exactly one of vif, ecid or mac binds a vEth (found %d)", nkeys);
+	/* The S-channel of a MAC-bound vEth (validate() checks the port). */
+	if ((rc = get_int(c, g, path, "svid", 1, 4094, &v)) < 0)
+		return -1;
+	if (rc) {
+		if (e->kind != SW_BIND_MAC)
+			return fail(c, config_setting_get_member(g, "svid"),
+				leaf(lp, sizeof(lp), path, "svid"),
+				"svid applies to MAC-bound vEths (vepa ports)");
+		e->svid = (uint16_t)v;
+	}
+
 	if ((rc = get_int(c, g, path, "vlan", 0, 4094, &v)) < 0)
 		return -1;
 	if (rc) {
@@ -674,6 +736,19 @@ validate(struct ctx *c, struct sw_conf *conf, int default_profile_line)
 					: p->mode == SW_MODE_ETAG ? "ecid"
 								  : "mac (and vlan)");
 			return line_fail(c, e->line, path, msg);
+		}
+		if (e->svid > SW_SCHAN_DEFAULT_SVID &&
+			(!p->schannels || e->svid < p->svid_min || e->svid > p->svid_max)) {
+			if (p->schannels)
+				snprintf(msg, sizeof(msg),
+					"S-VID %u is outside the pool %u..%u of port '%s'",
+					e->svid, p->svid_min, p->svid_max, p->name);
+			else
+				snprintf(msg, sizeof(msg),
+					"port '%s' has no schannels: its vEths are on the "
+					"default channel (svid 1)",
+					p->name);
+			return line_fail(c, e->line, leaf(lp, sizeof(lp), path, "svid"), msg);
 		}
 		if (e->profile[0]) {
 			for (size_t j = 0; j < conf->n_profiles; j++)

@@ -33,6 +33,16 @@ enum sw_bind { SW_BIND_VIF, SW_BIND_ECID, SW_BIND_MAC };
 #define SW_DEF_CHANNELS    64 /* ECP/VDP instances per host port (channels) */
 #define SW_CEIL_CHANNELS   4096
 
+/* S-channels (802.1Qbg clause 42, CDCP) on VEPA ports: 'schannels'.  ChnCap
+ * counts the default channel (SCID 1 / S-VID 1) and fits one CDCP TLV
+ * (at most 167 pairs); the pool is the S-VIDs the bridge assigns. */
+#define SW_SCHAN_DEFAULT_SVID 1
+#define SW_SCHAN_MAX          167                /* LLDP_CDCP_MAX_CHAN */
+#define SW_SCHAN_SLOTS        (SW_SCHAN_MAX + 1) /* slot 0 = "no channel" */
+#define SW_DEF_CHNCAP         4
+#define SW_DEF_SVID_MIN       2
+#define SW_DEF_SVID_MAX       4094
+
 /* LLDP adminStatus (802.1AB-2016 9.2.5.1), as the switch configures it. */
 enum sw_lldp_admin { SW_LLDP_DISABLED, SW_LLDP_RX, SW_LLDP_TX, SW_LLDP_RXTX };
 #define SW_LLDP_INHERIT (-1) /* a port without its own setting: the switch's */
@@ -63,8 +73,13 @@ struct sw_conf_port {
 	bool reflective_relay;
 	bool admin_up;
 	uint32_t max_veths;
-	uint32_t max_channels;   /* host: ECP/VDP channels (untagged, vifs, E-CIDs) */
-	int lldp_admin;          /* enum sw_lldp_admin, or SW_LLDP_INHERIT */
+	uint32_t max_channels; /* host: ECP/VDP channels (untagged, vifs, E-CIDs) */
+	int lldp_admin;        /* enum sw_lldp_admin, or SW_LLDP_INHERIT */
+	/* VEPA: S-channels ('schannels' group present: CDCP on). */
+	bool schannels;
+	uint16_t chncap;   /* 1..SW_SCHAN_MAX, the default channel included */
+	uint16_t svid_min; /* the pool of S-VIDs to assign, 2..4094 */
+	uint16_t svid_max;
 	uint8_t vlans[4096 / 8]; /* uplink: carried VLANs */
 	int line;                /* where it was defined, for later messages */
 };
@@ -84,6 +99,10 @@ struct sw_conf_veth {
 	enum sw_bind kind;
 	uint32_t key; /* vif (0..4095) or E-CID (1..0xFFFFF) */
 	uint8_t mac[6];
+	/* MAC kind: the S-channel (its S-VID) on a VEPA port; 0 or 1 = the
+	 * default channel.  Others need the port's 'schannels' and an S-VID
+	 * of its pool. */
+	uint16_t svid;
 	bool has_vlan;
 	bool vlan_from_profile; /* validation copied the profile's VLAN into vlan */
 	uint16_t vlan;

@@ -372,7 +372,7 @@ def fdb(d, *argv):
 DROPS = [
     "malformed", "missing_tag", "wrong_direction", "unknown_veth", "vlan_not_allowed",
     "spoofed_source", "self_reflection", "limit", "port_down", "reserved_da", "same_veth",
-    "no_route", "tx_full",
+    "no_route", "unknown_channel", "tx_full",
 ]
 COUNTER_KEYS = ["rx_frames", "rx_bytes", "tx_frames", "tx_bytes", "drops"]
 VETH_KEYS_HEAD = ["id", "port", "bind"]
@@ -385,9 +385,9 @@ RATE_KEYS = ["rx_pps", "tx_pps", "rx_bps", "tx_bps"]
 COMMANDS = [
     "show ports", "show veths", "show fdb", "show counters", "show profiles", "show events",
     "show lldp neighbors", "show lldp statistics", "show evb", "show ecp", "show vdp",
-    "version", "list-commands", "veth add", "veth del", "veth set", "profile add", "profile del",
-    "profile set", "port set", "counters clear", "config save", "config reload", "trace",
-    "inject", "time warp",
+    "show schannels", "version", "list-commands", "veth add", "veth del", "veth set",
+    "profile add", "profile del", "profile set", "port set", "counters clear", "config save",
+    "config reload", "trace", "inject", "time warp",
 ]
 
 

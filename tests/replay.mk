@@ -17,6 +17,7 @@ REPLAY_CASES = \
 	tests/replay/oversize \
 	tests/replay/real-lldpad-control \
 	tests/replay/real-vntag-5variants \
+	tests/replay/schannel-cdcp \
 	tests/replay/uplink-trunk \
 	tests/replay/vdp-vntag-etag \
 	tests/replay/vepa-relay-off \

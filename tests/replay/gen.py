@@ -404,6 +404,62 @@ def vdp_vntag_etag(c):
     c.at(1.1, "up0", frame(C, U1, ctag(100), label=c.label()))  # F6 to C: gone, flooded
 
 
+# ---- S-channels (CDCP) ------------------------------------------------------------
+# LLDPDUs written TLV by TLV (protocols.md 5.2-5.5): the station's CDCP TLV on
+# the nearest non-TPMR bridge agent, its EVB TLV on a channel's customer
+# bridge agent inside the S-tag.
+
+NTPMR = "01:80:c2:00:00:03"  # nearest non-TPMR bridge: where CDCP runs
+
+
+def lldp_tlv(t, value):
+    return struct.pack("!H", t << 9 | len(value)) + value
+
+
+def station_lldpdu(dst, ttl, *org, tags=()):
+    """A station LLDPDU: chassis ID = its MAC, port ID "eth0", TTL, the
+    organizationally specific TLVs given (OUI + subtype + info), End."""
+    body = (lldp_tlv(1, b"\x04" + mac(STATION)) + lldp_tlv(2, b"\x05eth0")
+            + lldp_tlv(3, struct.pack("!H", ttl))
+            + b"".join(lldp_tlv(127, o) for o in org) + lldp_tlv(0, b""))
+    f = mac(dst) + mac(STATION) + b"".join(tags) + struct.pack("!H", 0x88CC) + body
+    return f + bytes(max(0, 60 - len(f)))
+
+
+def cdcp_station(chncap, pairs):
+    """CDCP TLV info, role station (bit 31) with SComp (bit 27)."""
+    return (bytes.fromhex("0080c20e") + struct.pack("!I", 1 << 31 | 1 << 27 | chncap)
+            + b"".join((scid << 12 | svid).to_bytes(3, "big") for scid, svid in pairs))
+
+
+def evb_station(rrreq):
+    """EVB TLV info, EVB station: RRREQ, RRSTAT 3; R 3, RTE 8; RWD 20; RKA 20."""
+    return bytes.fromhex("0080c20d") + bytes([0, (4 if rrreq else 0) | 3, 0x68, 0x94, 0x14])
+
+
+@case
+def schannel_cdcp(c):
+    # h2 (vepa, schannels: chncap 4, S-VIDs 100..199): M1 on the default
+    # channel, M2 and M3 on S-VID 100 (configured), M4 associated by VDP on
+    # S-VID 100.  The station asks for (1,0) (2,0) with a 10 s TTL and then
+    # falls silent.
+    M1S, M2S, M3S, M4S = M1, M2, M3, "52:54:00:de:ad:04"
+    c.at(0.0, "h2", station_lldpdu(NTPMR, 10, cdcp_station(4, [(1, 0), (2, 0)])))
+    c.at(0.1, "h2", station_lldpdu(NCB, 120, evb_station(True), tags=(stag(100),)))
+    c.at(0.2, "h2", ecp_vdp(1, vsi_tlv(3, 42, 3, 0x81, [(0, M4S)]), stag(100)))
+    c.at(0.3, "h2", frame(BCAST, M2S, stag(100), ctag(10), label=c.label()))  # F1 flood
+    c.at(0.4, "h2", frame(M2S, M1S, ctag(10), label=c.label()))  # F2 default -> 100
+    c.at(0.5, "h2", frame(M1S, M2S, stag(100), ctag(10), label=c.label()))  # F3 100 -> default
+    c.at(0.6, "h2", frame(M2S, M3S, stag(100), ctag(10), label=c.label()))  # F4 reflected
+    c.at(0.7, "h2", frame(M2S, M1S, stag(1), ctag(10), label=c.label()))  # F5 S-VID 1
+    c.at(0.8, "h2", frame(M1S, M2S, stag(150), ctag(10), label=c.label()))  # F6 no channel
+    c.at(0.9, "up0", frame(M4S, U1, ctag(10), label=c.label()))  # F7 uplink -> VDP vEth
+    c.at(1.0, "h2", frame(U1, M4S, stag(100), ctag(10), label=c.label()))  # F8 VDP vEth out
+    # At 10 s the station's CDCP information ages out: S-VID 100 goes.
+    c.at(12.0, "h2", frame(U1, M2S, stag(100), ctag(10), label=c.label()))  # F9 dropped
+    c.at(12.1, "up0", frame(M2S, U1, ctag(10), label=c.label()))  # F10 dropped
+
+
 # ---- main -------------------------------------------------------------------------
 
 

@@ -1,0 +1,522 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# tests/ns-lldpad.sh - the control plane against real peers (issue 5): a live
+# vnswitchd in a network namespace, Debian's lldpad as an 802.1Qbg-2012
+# station (EVB, ECP, VDP) and lldpd as an LLDP neighbour.
+#
+# Topology (namespaces PREFIX-* with PREFIX = vnlp<PID>):
+#   PREFIX-sw   vnswitchd live; ports h2 (VEPA host, reflective relay, one
+#               static vEth 52:54:00:00:00:10 in VLAN 100), up0 (uplink,
+#               trunk of VLAN 100), l1 (VEPA host)
+#   PREFIX-st   lldpad, the station:      evst0 <-> h2
+#   PREFIX-up   a station beyond the uplink: eth0 <-> up0
+#   PREFIX-ld   lldpd:                     eth0 <-> l1
+#
+# What is checked, each by polling with a bound (no fixed sleeps):
+#   1. lldpd lists the switch (chassis MAC, port ID = the port name, system
+#      name) and discarded nothing; the switch lists lldpd.
+#   2. lldpad sees the bridge's EVB TLV (RRCAP, RRCTR, mode bridge); the
+#      switch shows the station's TLV and the negotiated values.
+#   3. VDP: ASSOCIATE with VID 0 gets the profile's VLAN back; the vEth
+#      (origin vdp) forwards as the static vEth does, to the uplink and back
+#      to the station (reflective relay); an unknown VSI type gets status 4
+#      (Other Failures), a port at max_veths status 2 (Insufficient
+#      resources); keep-alives keep the vEth past the supervision timeout; a
+#      DE-ASSOCIATE from the station and `vnctl veth del` both remove it (the
+#      latter also from lldpad's list); stopping lldpad reaps it by keep-alive
+#      expiry, and then its MAC is an unknown source.
+#
+# Timers: lldpad's default RKA 20 means a keep-alive every 10.5 s and a
+# supervision timeout of 15.8 s.  Both sides take the larger of the two
+# RKAs, so both are set to 18 here (switch.evb.rka and lldptool
+# `-V evb -c vdprka=18`): a keep-alive every 2.6 s and a timeout of
+# 1.5 x (2^18 + 7 x 2^8) x 10 us = 3.96 s.
+#
+# lldpad recipe (../shared/docs/peers.md): a private /dev/shm per instance
+# (its single-instance lock is a POSIX shm object), lldptool/vdptool inside
+# the namespace (abstract socket), and a restart after the EVB settings
+# because lldpad reads its role only at start.
+#
+# Skipped (77) without root, a working 'ip netns', lldpad, lldptool,
+# vdptool, lldpd, lldpcli, tcpdump or tshark.  Everything it starts is
+# stopped by PID and every namespace deleted by name in the exit trap.  Set
+# VNSW_KEEP=1 to keep the work directory (it is kept on failure anyway).
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+[ "$(id -u)" = 0 ] || skip "needs root"
+for t in ip unshare stdbuf lldpad lldptool vdptool lldpd lldpcli tcpdump tshark; do
+	command -v $t >/dev/null 2>&1 || skip "no $t"
+done
+PY=/usr/bin/python3
+[ -x $PY ] || skip "no $PY"
+probe=vnlp$$-probe
+ip netns add "$probe" 2>/dev/null || skip "ip netns does not work here"
+ip netns del "$probe"
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-.}
+VNSWITCHD=$(cd "$top_builddir" && pwd)/switchd/vnswitchd
+VNCTL_BIN=$(cd "$top_builddir" && pwd)/switchd/vnctl
+for b in "$VNSWITCHD" "$VNCTL_BIN"; do
+	[ -x "$b" ] || {
+		echo "FAIL: $b not built"
+		exit 1
+	}
+done
+NSDIR=$top_srcdir/tests/ns
+H="$PY $NSDIR/interop.py"
+PREFIX=vnlp$$
+SW=$PREFIX-sw ST=$PREFIX-st UP=$PREFIX-up LD=$PREFIX-ld
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/vnsw-ns-lldpad.XXXXXX")
+# lldpd runs lldpcli on its configuration as its unprivileged user, through
+# the control socket here: the directory must be reachable.
+chmod 755 "$WORK"
+CTL=$WORK/ctl.sock
+SW_PID="" LLDPAD_PID="" LLDPD_PID="" CAP_PIDS=""
+failed=0
+T0=$(date +%s)
+
+# exited PID: true once our child PID has exited (gone, or a zombie).
+exited() {
+	[ ! -e "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null
+}
+
+# stop PID...: SIGTERM, at most 10 s, then SIGKILL; reaps them.  Returns
+# the exit status of the last one.
+stop() {
+	for pid; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid; do
+		n=0
+		until exited "$pid"; do
+			n=$((n + 1))
+			if [ $n -gt 100 ]; then
+				echo "PID $pid did not stop on SIGTERM within 10 s: SIGKILL"
+				kill -KILL "$pid" 2>/dev/null
+				break
+			fi
+			sleep 0.1
+		done
+	done
+	st=0
+	for pid; do
+		wait "$pid" 2>/dev/null
+		st=$?
+	done
+	return $st
+}
+
+cleanup() {
+	stop $CAP_PIDS $LLDPD_PID $LLDPAD_PID $SW_PID
+	for n in $SW $ST $UP $LD; do
+		ip netns del "$n" 2>/dev/null
+	done
+	if [ "$failed" = 0 ] && [ -z "${VNSW_KEEP:-}" ]; then
+		rm -rf "$WORK"
+	else
+		echo "work directory kept: $WORK"
+	fi
+}
+trap cleanup EXIT
+trap 'failed=1; exit 1' INT TERM HUP
+
+fail() {
+	echo "FAIL: $*"
+	failed=1
+	if [ -s "$WORK/lldpad.log" ]; then
+		echo "--- lldpad's last EVB/ECP/VDP lines (all of it: $WORK/lldpad.log):"
+		grep 'evb22\|ecp22\|vdp22\|terminating' "$WORK/lldpad.log" | tail -n 25
+	fi
+	[ ! -s "$WORK/h2-control.pcap" ] ||
+		echo "--- the control frames on h2 (switch side): $WORK/h2-control.pcap" \
+			"(vnctl decode -f json FILE)"
+	if [ -s "$WORK/vnswitchd.log" ]; then
+		echo "--- vnswitchd's log:"
+		tail -n 25 "$WORK/vnswitchd.log"
+	fi
+	exit 1
+}
+
+step() {
+	echo "[$(($(date +%s) - T0))s] $*"
+}
+
+# poll SECONDS COMMAND...: run COMMAND every 0.1 s until it succeeds (0),
+# at most SECONDS (1).
+poll() {
+	end=$(($(date +%s%N) / 1000000 + $1 * 1000))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ $(($(date +%s%N) / 1000000)) -le "$end" ] || return 1
+		sleep 0.1
+	done
+}
+
+# wait_for SECONDS WHAT [-f FILE] COMMAND...: poll, else fail with WHAT and
+# what FILE held last (what COMMAND saw).
+wait_for() {
+	limit=$1 what=$2 show=""
+	shift 2
+	if [ "$1" = -f ]; then
+		show=$2
+		shift 2
+	fi
+	poll "$limit" "$@" && return 0
+	[ -z "$show" ] || what="$what; last seen ($show): $(cat "$show" 2>/dev/null)"
+	fail "not within $limit s: $what"
+}
+
+vnctl() { "$VNCTL_BIN" --ctl "$CTL" -t 5 "$@"; }
+lldptool() { ip netns exec "$ST" lldptool "$@"; }
+vdptool() { ip netns exec "$ST" vdptool "$@"; }
+lldpcli() { ip netns exec "$LD" lldpcli -u "$WORK/lldpd.sock" "$@"; }
+
+# ---- topology ------------------------------------------------------------------
+
+for n in $SW $ST $UP $LD; do
+	ip netns add "$n" || fail "ip netns add $n"
+	ip -n "$n" link set lo up
+	# No IPv6: the stacks' own solicitations would wander through the switch.
+	ip netns exec "$n" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 >/dev/null
+done
+ip link add h2 netns "$SW" type veth peer name evst0 netns "$ST" &&
+	ip link add up0 netns "$SW" type veth peer name eth0 netns "$UP" &&
+	ip link add l1 netns "$SW" type veth peer name eth0 netns "$LD" || fail "ip link add"
+for i in h2 up0 l1; do
+	ip -n "$SW" link set "$i" up
+done
+ip -n "$ST" link set evst0 address 02:00:00:00:5a:01 up
+ip -n "$UP" link set eth0 address 02:00:00:00:0a:01 up
+ip -n "$LD" link set eth0 address 02:00:00:00:0b:01 up
+# Frames go to the switch as they are (no checksum or segmentation offload).
+if command -v ethtool >/dev/null 2>&1; then
+	ip netns exec "$ST" ethtool -K evst0 tx off tso off gso off >/dev/null 2>&1
+	ip netns exec "$UP" ethtool -K eth0 tx off tso off gso off >/dev/null 2>&1
+fi
+
+# ---- the switch ------------------------------------------------------------------
+
+SWMAC=02:00:00:00:00:01
+VMAC=52:54:00:11:22:33   # the VSI's MAC
+SMAC=52:54:00:00:00:10   # the static vEth's MAC
+UMAC=02:00:00:00:0a:01   # the station beyond the uplink
+cat >"$WORK/sw.conf" <<EOF
+# tests/ns-lldpad.sh: LLDP on every port, EVB keep-alive exponent 18.
+switch = { name = "tor1"; mac = "$SWMAC"; lldp = { admin = "rxtx"; };
+  evb = { rka = 18; }; };
+ports = (
+  { name = "h2";  role = "host"; mode = "vepa"; interface = "h2"; reflective_relay = true; },
+  { name = "up0"; role = "uplink"; interface = "up0"; vlans = [100]; },
+  { name = "l1";  role = "host"; mode = "vepa"; interface = "l1"; }
+);
+profiles = ( { name = "lab"; type_id = 5; type_version = 4; vlan = 100; } );
+veths = ( { id = 10; port = "h2"; mac = "$SMAC"; vlan = 100; profile = "lab"; } );
+EOF
+"$VNSWITCHD" -c "$WORK/sw.conf" --check >/dev/null || fail "vnswitchd --check"
+# 'ip netns exec' execs the command: $! is the daemon.
+ip netns exec "$SW" "$VNSWITCHD" -c "$WORK/sw.conf" --ctl "$CTL" \
+	--state "$WORK/state.json" >"$WORK/vnswitchd.log" 2>&1 &
+SW_PID=$!
+sw_running() { grep -q "running live" "$WORK/vnswitchd.log"; }
+wait_for 10 "vnswitchd running live" sw_running
+step "vnswitchd running (PID $SW_PID)"
+
+# Every LLDP and ECP frame on h2, for the diagnosis of a failure.
+ip netns exec "$SW" tcpdump -U --immediate-mode -n -i h2 -w "$WORK/h2-control.pcap" \
+	ether proto 0x88cc or ether proto 0x8940 2>"$WORK/tcpdump-h2.log" &
+CAP_PIDS="$CAP_PIDS $!"
+h2_listens() { grep -q 'listening on' "$WORK/tcpdump-h2.log"; }
+wait_for 10 "tcpdump listening on h2" h2_listens
+
+# ---- lldpd ------------------------------------------------------------------------
+
+cat >"$WORK/lldpd.conf" <<'EOF'
+configure lldp tx-interval 1
+configure system hostname lldpd-peer
+configure system description "lldpd interop peer"
+EOF
+# -d: foreground, no pidfile; -u/-O: its own socket and configuration.
+ip netns exec "$LD" lldpd -d -I eth0 -u "$WORK/lldpd.sock" -O "$WORK/lldpd.conf" \
+	>"$WORK/lldpd.log" 2>&1 &
+LLDPD_PID=$!
+
+# ---- lldpad ----------------------------------------------------------------------------
+
+mkdir -p "$WORK/lldpad"
+start_lldpad() {
+	# A private /dev/shm: lldpad's lock is /dev/shm/lldpad.state, shared by
+	# every namespace otherwise.  Every step execs: $! is lldpad.
+	echo "=== start" >>"$WORK/lldpad.log"
+	ip netns exec "$ST" unshare --mount --propagation private sh -c \
+		"mount -t tmpfs -o size=1m tmpfs /dev/shm && exec stdbuf -oL lldpad -p -V 7 -f '$WORK/lldpad/lldpad.conf'" \
+		>>"$WORK/lldpad.log" 2>&1 &
+	LLDPAD_PID=$!
+	wait_for 10 "lldpad answers lldptool" lldptool -p
+}
+stop_lldpad() {
+	stop "$LLDPAD_PID"
+	LLDPAD_PID=""
+}
+start_lldpad
+lldptool -L -i evst0 -g ncb adminStatus=rxtx >/dev/null &&
+	lldptool -T -i evst0 -g ncb -V evb -c enabletx=yes >/dev/null &&
+	lldptool -T -i evst0 -g ncb -V evb -c evbmode=station >/dev/null &&
+	lldptool -T -i evst0 -g ncb -V evb -c evbrrreq=yes >/dev/null &&
+	lldptool -T -i evst0 -g ncb -V evb -c vdprka=18 >/dev/null ||
+	fail "lldptool could not configure the station"
+lldptool -t -i evst0 -g ncb -V evb -c >"$WORK/lldpad-evb.txt"
+grep -q "^evbmode=station" "$WORK/lldpad-evb.txt" && grep -q "^vdprka=18" "$WORK/lldpad-evb.txt" ||
+	fail "lldpad's EVB settings: $(cat "$WORK/lldpad-evb.txt")"
+# The role is read once, at start.
+stop_lldpad
+start_lldpad
+step "lldpad running as an EVB station (PID $LLDPAD_PID)"
+
+# ---- 1. LLDP with lldpd ------------------------------------------------------------------
+
+lldpd_sees_switch() {
+	lldpcli -f json show neighbors details | $H lldpd-neighbors >"$WORK/lldpd-nb.txt" &&
+		grep -qx "eth0 chassis=$SWMAC chassis_type=mac port=l1 port_type=ifname sysname=tor1 ttl=[0-9]*" \
+			"$WORK/lldpd-nb.txt"
+}
+wait_for 15 "lldpd lists the switch" -f "$WORK/lldpd-nb.txt" lldpd_sees_switch
+lldpcli -f json show statistics | $H lldpd-stats >"$WORK/lldpd-stats.txt"
+grep -q "^eth0 .*rx=[1-9]" "$WORK/lldpd-stats.txt" && grep -q " rx_discarded_cnt=0\( \|$\)" "$WORK/lldpd-stats.txt" ||
+	fail "lldpd's statistics: $(cat "$WORK/lldpd-stats.txt")"
+switch_sees_lldpd() {
+	vnctl -f json show lldp neighbors >"$WORK/vn-nb.json" &&
+		[ "$($H get "port=l1.system_name" "port=l1.chassis_id" "port=l1.agent" <"$WORK/vn-nb.json" |
+			tr '\n' ' ')" = "lldpd-peer 02:00:00:00:0b:01 nearest_bridge " ]
+}
+wait_for 10 "the switch lists lldpd" -f "$WORK/vn-nb.json" switch_sees_lldpd
+vnctl -f json show lldp statistics >"$WORK/vn-lldp-stats.json"
+[ "$($H get "port=l1.rx_discarded" <"$WORK/vn-lldp-stats.json")" = 0 ] ||
+	fail "the switch discarded LLDPDUs from lldpd: $(cat "$WORK/vn-lldp-stats.json")"
+step "LLDP: lldpd lists tor1 port l1 ($(cat "$WORK/lldpd-stats.txt")); the switch lists lldpd-peer"
+
+# ---- 2. EVB with lldpad --------------------------------------------------------------------
+
+station_sees_bridge() {
+	lldptool -t -n -i evst0 -g ncb -V evb >"$WORK/lldpad-peer-evb.txt" &&
+		grep -q "bridge:rrcap,rrctr" "$WORK/lldpad-peer-evb.txt" &&
+		grep -q "mode:bridge" "$WORK/lldpad-peer-evb.txt" &&
+		grep -q "rka:18" "$WORK/lldpad-peer-evb.txt"
+}
+wait_for 15 "lldpad shows the bridge's EVB TLV" -f "$WORK/lldpad-peer-evb.txt" \
+	station_sees_bridge
+bridge_sees_station() {
+	vnctl -f json show evb >"$WORK/evb.json" &&
+		[ "$($H get port=h2.station_present port=h2.station.mode port=h2.station.rrreq \
+			port=h2.oper.reflective_relay port=h2.oper.rka \
+			port=h2.oper.vdp_keepalive_timeout_us <"$WORK/evb.json" | tr '\n' ' ')" = \
+			"true station true true 18 3959040 " ]
+}
+wait_for 15 "the switch shows the station's EVB TLV" -f "$WORK/evb.json" \
+	bridge_sees_station
+step "EVB: lldpad sees $(tr '\n\t' '  ' <"$WORK/lldpad-peer-evb.txt"); the switch: station, RRCTR, RKA 18"
+
+# ---- 3. VDP ---------------------------------------------------------------------------------
+
+UUID=a1b2c3d4-0000-1111-2222-333344445555
+# vsi_req MODE TYPEID UUID FILTER: one request; -W waits for the response.
+vsi_req() {
+	vdptool -i evst0 -T -W -V "$1" -c mode="$1" -c mgrid2=vnswtest -c typeid="$2" \
+		-c uuid="$3" -c typeidver=4 -c hints=none -c filter="$4"
+}
+# The VDP vEth of $VMAC, if there is one: "ID VLAN PORT PROFILE ORIGIN VSIID".
+vdp_veth() {
+	vnctl -f json show veths >"$WORK/veths.json" || return 1
+	$H get "mac=$VMAC.id" "mac=$VMAC.vlan" "mac=$VMAC.port" "mac=$VMAC.profile" \
+		"mac=$VMAC.origin" "mac=$VMAC.vdp.vsiid" <"$WORK/veths.json" 2>/dev/null | tr '\n' ' '
+}
+has_vdp_veth() { [ -n "$(vdp_veth)" ]; }
+no_vdp_veth() { vdp_veth >/dev/null && ! grep -q "\"$VMAC\"" "$WORK/veths.json"; }
+assoc() { # -> VETH (its id)
+	vsi_req assoc 5 $UUID "0-$VMAC" >"$WORK/assoc.txt" 2>&1
+	grep -q "filter = 100-$VMAC" "$WORK/assoc.txt" && ! grep -q "Error" "$WORK/assoc.txt" ||
+		fail "ASSOCIATE with VID 0: vdptool said: $(cat "$WORK/assoc.txt")"
+	wait_for 5 "a VDP vEth for $VMAC" has_vdp_veth
+	set -- $(vdp_veth)
+	[ "$2 $3 $4 $5 $6" = "100 h2 lab vdp $UUID" ] || fail "the VDP vEth: $*"
+	VETH=$1
+}
+
+assoc
+vdptool -i evst0 -t -V assoc >"$WORK/vsis.txt"
+grep -q "filter = 100-$VMAC" "$WORK/vsis.txt" || fail "vdptool's VSI list: $(cat "$WORK/vsis.txt")"
+step "VDP: ASSOCIATE VID 0 -> vdptool 'filter = 100-$VMAC', vEth $VETH (origin vdp, VLAN 100)"
+
+# -- The VDP vEth forwards as the static one does: to the uplink (flood in
+# VLAN 100), from the uplink, and between the two vEths of h2 by reflective
+# relay.  Markers: V* from/to the VDP vEth, S* the static one.
+ip netns exec "$UP" tcpdump -Q in -U --immediate-mode -n -i eth0 -w "$WORK/up.pcap" \
+	2>"$WORK/tcpdump-up.log" &
+TRAFFIC_PIDS=$!
+ip netns exec "$ST" tcpdump -Q in -U --immediate-mode -n -i evst0 -w "$WORK/st.pcap" \
+	2>"$WORK/tcpdump-st.log" &
+TRAFFIC_PIDS="$TRAFFIC_PIDS $!"
+CAP_PIDS="$CAP_PIDS $TRAFFIC_PIDS"
+tcpdumps_listen() {
+	[ "$(cat "$WORK/tcpdump-up.log" "$WORK/tcpdump-st.log" | grep -c 'listening on')" = 2 ]
+}
+wait_for 10 "tcpdump listening" tcpdumps_listen
+BC=ff:ff:ff:ff:ff:ff
+$PY "$NSDIR/send.py" --gap 0.05 --port "st=$ST:evst0" --port "up=$UP:eth0" <<EOF || fail "send.py"
+st ctag:vid=100 $BC   $VMAC V1
+st ctag:vid=100 $BC   $SMAC S1
+up ctag:vid=100 $VMAC $UMAC V2
+up ctag:vid=100 $SMAC $UMAC S2
+st ctag:vid=100 $SMAC $VMAC V3
+st ctag:vid=100 $VMAC $SMAC S3
+EOF
+# frames PCAP: the marked frames in a capture, sorted.
+frames() {
+	$PY "$NSDIR/norm.py" frames "$1" | grep -v '^?' | sort
+}
+cat >"$WORK/expect-up.txt" <<EOF
+S1 $SMAC>$BC vlan=100
+V1 $VMAC>$BC vlan=100
+EOF
+cat >"$WORK/expect-st.txt" <<EOF
+S1 $SMAC>$BC vlan=100
+S2 $UMAC>$SMAC vlan=100
+S3 $SMAC>$VMAC vlan=100
+V1 $VMAC>$BC vlan=100
+V2 $UMAC>$VMAC vlan=100
+V3 $VMAC>$SMAC vlan=100
+EOF
+all_arrived() {
+	frames "$WORK/up.pcap" >"$WORK/got-up.txt" && frames "$WORK/st.pcap" >"$WORK/got-st.txt" &&
+		cmp -s "$WORK/expect-up.txt" "$WORK/got-up.txt" &&
+		cmp -s "$WORK/expect-st.txt" "$WORK/got-st.txt"
+}
+if ! poll 5 all_arrived; then
+	diff -u "$WORK/expect-up.txt" "$WORK/got-up.txt"
+	diff -u "$WORK/expect-st.txt" "$WORK/got-st.txt"
+	fail "the VDP and the static vEth do not forward alike (diffs above: uplink, station)"
+fi
+stop $TRAFFIC_PIDS
+CAP_PIDS=${CAP_PIDS%" $TRAFFIC_PIDS"}
+# Each vEth sent 2 frames (a broadcast, a unicast) and got 2 unicasts; the
+# other's broadcast went back out h2 as the port's one flood copy, which
+# counts on the port, not on a vEth.
+vnctl -f json show veths >"$WORK/veths.json"
+for id in $VETH 10; do
+	c=$($H get "id=$id.counters.rx_frames" "id=$id.counters.tx_frames" <"$WORK/veths.json" | tr '\n' ' ')
+	[ "$c" = "2 2 " ] || fail "vEth $id: rx, tx frames are $c, expected 2 2"
+done
+step "forwarding: the VDP vEth and the static vEth alike (uplink, from the uplink, reflective relay)"
+
+# -- Refusals.
+vsi_req assoc 77 a1b2c3d4-0000-1111-2222-333344445566 "0-52:54:00:11:22:44" >"$WORK/type77.txt" 2>&1
+grep -q "Error returned by Bridge: Other Failures" "$WORK/type77.txt" ||
+	fail "unknown VSI type: vdptool said: $(cat "$WORK/type77.txt")"
+vnctl -f json show vdp >"$WORK/vdp.json"
+[ "$($H get "channels.port=h2.last_refusal.status" "channels.port=h2.last_refusal.type_id" \
+	<"$WORK/vdp.json" | tr '\n' ' ')" = "4 77 " ] || fail "last refusal: $(cat "$WORK/vdp.json")"
+step "unknown VSI type 77: 'Other Failures' (status 4)"
+
+vnctl -f json show ports >"$WORK/ports.json"
+MAXV=$($H get "name=h2.max_veths" <"$WORK/ports.json")
+NV=$($H get "name=h2.veths" <"$WORK/ports.json")
+[ "$NV" = 2 ] || fail "port h2 has $NV vEths, expected 2"
+vnctl port set h2 max_veths "$NV" >/dev/null || fail "vnctl port set h2 max_veths $NV"
+vsi_req assoc 5 a1b2c3d4-0000-1111-2222-333344445577 "0-52:54:00:11:22:55" >"$WORK/full.txt" 2>&1
+grep -q "Error returned by Bridge: Insufficient resources" "$WORK/full.txt" ||
+	fail "port at max_veths: vdptool said: $(cat "$WORK/full.txt")"
+vnctl -f json show vdp >"$WORK/vdp.json"
+[ "$($H get "channels.port=h2.last_refusal.status" <"$WORK/vdp.json")" = 2 ] ||
+	fail "last refusal: $(cat "$WORK/vdp.json")"
+vnctl port set h2 max_veths "$MAXV" >/dev/null || fail "vnctl port set h2 max_veths $MAXV"
+vnctl -f json show veths >"$WORK/veths.json"
+[ "$($H count . <"$WORK/veths.json")" = 2 ] || fail "refused VSIs made vEths: $(cat "$WORK/veths.json")"
+step "port h2 at max_veths $NV: 'Insufficient resources' (status 2)"
+
+# -- Keep-alives: the VSI lives on past the supervision timeout, refreshed.
+kept_alive() {
+	vnctl -f json show vdp >"$WORK/vdp.json" &&
+		set -- $($H get "vsis.veth=$VETH.keepalives" "vsis.veth=$VETH.created_us" \
+			"vsis.veth=$VETH.refreshed_us" "vsis.veth=$VETH.keepalive_timeout_us" \
+			<"$WORK/vdp.json") && [ "$1" -ge 2 ] && [ $(($3 - $2)) -gt "$4" ]
+}
+wait_for 15 "keep-alives refresh the VSI of vEth $VETH past its timeout" -f "$WORK/vdp.json" \
+	kept_alive
+[ "$(vdp_veth | cut -d' ' -f1)" = "$VETH" ] || fail "vEth $VETH is gone: $(cat "$WORK/veths.json")"
+step "keep-alives: vEth $VETH kept, $($H get "vsis.veth=$VETH.keepalives" <"$WORK/vdp.json") keep-alives"
+
+# -- DE-ASSOCIATE from the station.
+vsi_req deassoc 5 $UUID "100-$VMAC" >"$WORK/deassoc.txt" 2>&1
+grep -q "mode = deassoc" "$WORK/deassoc.txt" && ! grep -q "Error" "$WORK/deassoc.txt" ||
+	fail "DE-ASSOCIATE: vdptool said: $(cat "$WORK/deassoc.txt")"
+wait_for 5 "vEth $VETH removed after the station's DE-ASSOCIATE" no_vdp_veth
+vnctl -f json show events veth "$VETH" >"$WORK/events.json"
+$H get "event=deassociated.reason" <"$WORK/events.json" | grep -q "by the station" ||
+	fail "events of vEth $VETH: $(cat "$WORK/events.json")"
+step "DE-ASSOCIATE from the station: vEth $VETH removed"
+
+# -- DE-ASSOCIATE from the bridge (vnctl veth del).
+assoc
+n_log=$(wc -l <"$WORK/lldpad.log")
+vnctl veth del "$VETH" >/dev/null || fail "vnctl veth del $VETH"
+no_vdp_veth || fail "vEth $VETH still there after vnctl veth del"
+station_has_no_vsi() {
+	vdptool -i evst0 -t -V assoc >"$WORK/vsis.txt" && ! grep -q "VSI" "$WORK/vsis.txt"
+}
+wait_for 5 "lldpad drops the VSI the bridge de-associated" -f "$WORK/vsis.txt" \
+	station_has_no_vsi
+# lldpad took it as the bridge's DE-ASSOCIATE (its log line since veth del).
+tail -n +$((n_log + 1)) "$WORK/lldpad.log" | grep -q "vdp22_bridge_info:.*deassoc:1" ||
+	fail "lldpad's log shows no bridge de-associate"
+step "vnctl veth del $VETH: DE-ASSOCIATE sent, lldpad's VSI list is empty"
+
+# -- Stopping lldpad: keep-alive expiry reaps the vEth.
+assoc
+# So far every exchange with lldpad went through: nothing malformed either
+# way, no ECP request of ours given up.
+vnctl -f json show ecp >"$WORK/ecp.json"
+vnctl -f json show vdp >"$WORK/vdp.json"
+c=$($H get "channels.port=h2.stats.tx_errors" "channels.port=h2.stats.rx_malformed" \
+	<"$WORK/ecp.json" | tr '\n' ' ')$($H get "channels.port=h2.stats.rx_malformed" <"$WORK/vdp.json")
+[ "$c" = "0 0 0" ] || fail "ECP requests given up, ECP and VDP malformed: $c (ecp.json, vdp.json)"
+TIMEOUT_US=$($H get "port=h2.oper.vdp_keepalive_timeout_us" <"$WORK/evb.json")
+# The timeout runs from the last keep-alive before the stop; the bound is
+# the timeout rounded down plus 3 s (lldpad's own shutdown, the poll).
+t_kill=$(date +%s%N)
+stop_lldpad
+wait_for $((TIMEOUT_US / 1000000 + 3)) "vEth $VETH reaped after lldpad stopped" no_vdp_veth
+t_reap=$(date +%s%N)
+vnctl -f json show events veth "$VETH" >"$WORK/events.json"
+$H get "event=keepalive_expired.reason" <"$WORK/events.json" >/dev/null ||
+	fail "events of vEth $VETH: $(cat "$WORK/events.json")"
+step "lldpad stopped: vEth $VETH reaped by keep-alive expiry $(((t_reap - t_kill) / 1000000)) ms later (timeout $((TIMEOUT_US / 1000)) ms)"
+
+# -- Its MAC is now an unknown source on h2; the static vEth stays.
+drops() { vnctl -f json show ports | $H get "name=h2.counters.drops.unknown_veth"; }
+d0=$(drops)
+echo "st ctag:vid=100 $BC $VMAC V4" | $PY "$NSDIR/send.py" --port "st=$ST:evst0" || fail "send.py"
+dropped() { [ "$(drops)" -gt "$d0" ]; }
+wait_for 5 "a frame from the reaped vEth's MAC dropped as unknown_veth" dropped
+vnctl -f json show veths >"$WORK/veths.json"
+[ "$($H get id=10.origin <"$WORK/veths.json")" = config ] || fail "static vEth 10 is gone"
+
+# ---- the end --------------------------------------------------------------------------------------
+
+stop $CAP_PIDS "$LLDPD_PID"
+CAP_PIDS="" LLDPD_PID=""
+stop "$SW_PID"
+rc=$?
+SW_PID=""
+if grep -q 'Sanitizer\|runtime error' "$WORK/vnswitchd.log"; then
+	cat "$WORK/vnswitchd.log"
+	fail "vnswitchd: sanitizer report (log above)"
+fi
+[ "$rc" = 0 ] || fail "vnswitchd exited with $rc on SIGTERM"
+[ -s "$WORK/state.json" ] || fail "vnswitchd wrote no state file"
+step "PASS"
+exit 0

@@ -36,7 +36,7 @@ struct sw_event {
 	uint64_t ts_us;
 	uint32_t veth;
 	uint8_t kind; /* enum sw_event_kind */
-	char detail[96];
+	char detail[160];
 };
 
 const char *sw_event_name(enum sw_event_kind k);

@@ -123,7 +123,7 @@ describe_encap(const struct encap *e, char *buf, size_t n)
 	}
 }
 
-static void
+static size_t
 emit(struct pctx *c, struct sw_port *out, struct sw_veth *dst, const struct encap *e)
 {
 	size_t taglen = (e->svid ? 4 : 0) +
@@ -141,18 +141,18 @@ emit(struct pctx *c, struct sw_port *out, struct sw_veth *dst, const struct enca
 
 		if (c->tr->n_outputs >= SW_TRACE_MAX_OUTPUTS) {
 			c->tr->outputs_dropped++;
-			return;
+			return 0;
 		}
 		o = &c->tr->outputs[c->tr->n_outputs++];
 		o->port = out->idx;
 		o->veth = dst ? (int64_t)dst->id : -1;
 		o->len = padded;
 		describe_encap(e, o->encap, sizeof(o->encap));
-		return;
+		return 0;
 	}
 	if (!out->ops || !(b = out->ops->tx_buf(out, padded))) {
 		drop_copy(c, out, dst, SW_DROP_TX_FULL);
-		return;
+		return 0;
 	}
 	memcpy(b, c->frame, 2 * VN_ETH_ALEN);
 	p = b + 2 * VN_ETH_ALEN;
@@ -193,6 +193,19 @@ emit(struct pctx *c, struct sw_port *out, struct sw_veth *dst, const struct enca
 		dst->ctr.tx_bytes += padded;
 		dst->last_tx_us = c->now;
 	}
+	return padded;
+}
+
+/* The one VEPA copy of a flood reaches every member vEth of its channel
+ * (the station replicates it): count it on each of them. */
+static void
+credit(struct pctx *c, struct sw_veth *dst, size_t len)
+{
+	if (c->tr || !len)
+		return;
+	dst->ctr.tx_frames++;
+	dst->ctr.tx_bytes += len;
+	dst->last_tx_us = c->now;
 }
 
 /* Send to one vEth; 'flood' tells a VEPA port to take one copy per
@@ -203,6 +216,7 @@ to_veth(struct pctx *c, struct sw_veth *dst, bool flood)
 	struct sw_port *out = &c->sw->ports[dst->port];
 	bool same_port = out == c->in;
 	struct encap e = { 0 };
+	size_t len;
 
 	if (dst == c->src) {
 		if (!flood)
@@ -256,22 +270,30 @@ to_veth(struct pctx *c, struct sw_veth *dst, bool flood)
 				drop(c, SW_DROP_NO_ROUTE);
 			return;
 		}
-		if (flood && !stamp_chan(c, out->idx, slot))
+		if (flood && !stamp_chan(c, out->idx, slot)) {
+			credit(c, dst, c->sw->flood_copy_len[out->idx * SW_SCHAN_SLOTS + slot]);
 			return;
+		}
 		if (dst->svid != SW_SCHAN_DEFAULT_SVID)
 			e.svid = dst->svid; /* the default channel goes untagged */
 		if (dst->vlan) {
 			e.kind = ENC_CTAG;
 			e.vid = dst->vlan;
 		}
-		break;
+		if (c->tr)
+			sw_trace_step(c->tr, "output: port %s vEth %u", out->name, dst->id);
+		len = emit(c, out, NULL, &e);
+		if (flood)
+			c->sw->flood_copy_len[out->idx * SW_SCHAN_SLOTS + slot] = (uint32_t)len;
+		credit(c, dst, len);
+		return;
 	}
 	case SW_MODE_NONE:
 		return;
 	}
 	if (c->tr)
 		sw_trace_step(c->tr, "output: port %s vEth %u", out->name, dst->id);
-	emit(c, out, flood && out->mode == SW_MODE_VEPA ? NULL : dst, &e);
+	emit(c, out, dst, &e);
 }
 
 static void

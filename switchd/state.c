@@ -15,7 +15,8 @@
 static const char *
 origin_name(uint8_t o)
 {
-	return o == SW_ORIGIN_AUTO ? "auto" : o == SW_ORIGIN_VDP ? "vdp" : "config";
+	/* The names: static (configured), vdp, auto. */
+	return o == SW_ORIGIN_AUTO ? "auto" : o == SW_ORIGIN_VDP ? "vdp" : "static";
 }
 
 void

@@ -166,9 +166,11 @@ sw_create(const struct sw_conf *conf, char *err, size_t errlen)
 	sw->free_next = calloc(conf->max_veths, sizeof(*sw->free_next));
 	sw->flood_marks = calloc(
 		(conf->n_ports ? conf->n_ports : 1) * SW_SCHAN_SLOTS, sizeof(*sw->flood_marks));
+	sw->flood_copy_len = calloc((conf->n_ports ? conf->n_ports : 1) * SW_SCHAN_SLOTS,
+		sizeof(*sw->flood_copy_len));
 	if (!sw->conf.ports || !sw->conf.profiles || !sw->conf.veths || !sw->ports ||
 		!sw->profiles || !sw->veths || !sw->free_next || !sw->flood_marks ||
-		sw_htab_init(&sw->by_id, conf->max_veths) ||
+		!sw->flood_copy_len || sw_htab_init(&sw->by_id, conf->max_veths) ||
 		sw_htab_init(&sw->by_bind, 2 * conf->max_veths) ||
 		sw_htab_init(&sw->by_mac, 2 * conf->max_veths) ||
 		sw_fdb_init(&sw->fdb, conf->fdb_max, conf->fdb_aging_s)) {
@@ -248,6 +250,7 @@ sw_destroy(struct sw *sw)
 	free(sw->veths);
 	free(sw->free_next);
 	free(sw->flood_marks);
+	free(sw->flood_copy_len);
 	free(sw->events);
 	free(sw->ports);
 	free(sw->profiles);

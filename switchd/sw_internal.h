@@ -76,6 +76,7 @@ struct sw {
 	 * channel slot, n_ports x SW_SCHAN_SLOTS, allocated with the switch;
 	 * a flood takes a new stamp instead of clearing them. */
 	uint32_t *flood_marks;
+	uint32_t *flood_copy_len; /* bytes of the one VEPA copy sent (0: none) */
 	uint32_t flood_stamp;
 
 	struct sw_fdb fdb;

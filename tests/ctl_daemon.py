@@ -454,7 +454,7 @@ def test_show(d):
     v100, v101, v102, v103 = vs
     check(
         (v100["port"], v100["bind"], v100["vif"], v100["vlan"], v100["profile"], v100["origin"], v100["state"])
-        == ("h1", "vif", 5, 10, "web", "config", "up"),
+        == ("h1", "vif", 5, 10, "web", "static", "up"),
         "vEth 100", v100,
     )
     check(v101["bind"] == "mac" and v101["mac"] == "52:54:00:00:00:01" and v101["vlan"] == 10, "vEth 101", v101)
@@ -619,7 +619,7 @@ def test_changes(d):
     r = ok_result(d, "veth", "add", "200", "port", "h1", "vif", "7", "profile", "db")
     check("200" in r["message"], "veth add: message names the vEth", r)
     v = veth(d, 200)
-    check((v["port"], v["vif"], v["vlan"], v["profile"], v["origin"]) == ("h1", 7, 20, "db", "config"), "veth add: vEth 200", v)
+    check((v["port"], v["vif"], v["vlan"], v["profile"], v["origin"]) == ("h1", 7, 20, "db", "static"), "veth add: vEth 200", v)
     check(port(d, "h1")["veths"] == 3, "veth add: port h1 counts 3 vEths")
     ok_result(d, "veth", "add", "201", "port", "h2", "mac", "52:54:00:00:00:02", "vlan", "20")
     v = veth(d, 201)

@@ -112,7 +112,7 @@ test_limits(void)
 	struct cdcp_cfg small = { .chncap = 8, .svid_min = 10, .svid_max = 11 };
 	struct cdcp_cfg bad = { .chncap = 0, .svid_min = 10, .svid_max = 11 };
 	struct cdcp_bridge *c = cdcp_bridge_create(&cfg);
-	struct lldp_cdcp st = station(8, many, 5);
+	struct lldp_cdcp st = station(8, many, 5), tlv;
 	struct cdcp_chan ch[8];
 
 	/* min(bridge 3, station 8) = 3 channels incl. the default. */
@@ -120,10 +120,16 @@ test_limits(void)
 	CU_ASSERT_EQUAL(cdcp_bridge_channels(c, ch, 8), 3);
 	CU_ASSERT_EQUAL(cdcp_bridge_svid(c, 4), 0);
 	CU_ASSERT_EQUAL(cdcp_bridge_stats(c)->refused, 3); /* SCID 4, 5 and 0 */
-	/* The station's own smaller ChnCap wins too. */
+	/* The station's own smaller ChnCap wins too, and is what the bridge
+	 * advertises (min of both sides). */
 	st = station(2, many, 5);
-	cdcp_bridge_rx(c, &st);
+	CU_ASSERT_TRUE(cdcp_bridge_rx(c, &st));
 	CU_ASSERT_EQUAL(cdcp_bridge_channels(c, ch, 8), 2);
+	cdcp_bridge_tlv(c, &tlv);
+	CU_ASSERT_EQUAL(tlv.chncap, 2);
+	CU_ASSERT_TRUE(cdcp_bridge_reset(c));
+	cdcp_bridge_tlv(c, &tlv);
+	CU_ASSERT_EQUAL(tlv.chncap, 3);
 	cdcp_bridge_destroy(c);
 
 	/* Requested S-VIDs: granted when free and in the pool, else picked. */

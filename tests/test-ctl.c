@@ -681,7 +681,7 @@ test_show(void)
 	o = ok_json(x, "show", "veths", "100", NULL);
 	CU_ASSERT(contains(o,
 		"[{\"id\":100,\"port\":\"h1\",\"bind\":\"vif\",\"vif\":5,\"vlan\":10,"
-		"\"profile\":\"web\",\"origin\":\"config\",\"state\":\"up\""));
+		"\"profile\":\"web\",\"origin\":\"static\",\"state\":\"up\""));
 	free(o);
 	o = ok_json(x, "show", "veths", "0x65", NULL);
 	CU_ASSERT(contains(o, "\"id\":101,"));

@@ -8,7 +8,8 @@
 
 struct cdcp_bridge {
 	struct cdcp_cfg cfg;
-	uint16_t n;                                /* active channels, default included */
+	uint16_t n;      /* active channels, default included */
+	uint16_t chncap; /* advertised: min(own, the station's) (802.1Qbg 42.4.6) */
 	struct cdcp_chan chan[LLDP_CDCP_MAX_CHAN]; /* chan[0] is the default */
 	struct cdcp_stats stats;
 };
@@ -26,6 +27,7 @@ cdcp_bridge_create(const struct cdcp_cfg *cfg)
 		return NULL;
 	c->cfg = *cfg;
 	c->n = 1;
+	c->chncap = cfg->chncap;
 	c->chan[0].scid = CDCP_DEFAULT_SCID;
 	c->chan[0].svid = CDCP_DEFAULT_SVID;
 	return c;
@@ -70,6 +72,8 @@ cdcp_bridge_rx(struct cdcp_bridge *c, const struct lldp_cdcp *st)
 	cap = st->chncap < c->cfg.chncap ? st->chncap : c->cfg.chncap;
 	if (!cap)
 		cap = 1; /* the default channel always exists */
+	changed = cap != c->chncap;
+	c->chncap = cap;
 	next[0] = c->chan[0];
 	/* First keep what is already granted and still asked for, so that a
 	 * channel never changes S-VID under the station's feet. */
@@ -115,7 +119,7 @@ cdcp_bridge_rx(struct cdcp_bridge *c, const struct lldp_cdcp *st)
 		if (!now || now->svid != c->chan[i].svid)
 			c->stats.released++;
 	}
-	changed = n != c->n || memcmp(next, c->chan, n * sizeof(next[0]));
+	changed |= n != c->n || memcmp(next, c->chan, n * sizeof(next[0]));
 	memcpy(c->chan, next, n * sizeof(next[0]));
 	c->n = n;
 	return changed;
@@ -124,10 +128,11 @@ cdcp_bridge_rx(struct cdcp_bridge *c, const struct lldp_cdcp *st)
 bool
 cdcp_bridge_reset(struct cdcp_bridge *c)
 {
-	bool changed = c->n > 1;
+	bool changed = c->n > 1 || c->chncap != c->cfg.chncap;
 
 	c->stats.released += c->n - 1u;
 	c->n = 1;
+	c->chncap = c->cfg.chncap;
 	return changed;
 }
 
@@ -137,7 +142,7 @@ cdcp_bridge_tlv(const struct cdcp_bridge *c, struct lldp_cdcp *out)
 	memset(out, 0, sizeof(*out));
 	out->role = LLDP_CDCP_ROLE_BRIDGE;
 	out->scomp = true;
-	out->chncap = c->cfg.chncap;
+	out->chncap = c->chncap;
 	out->n_chan = c->n;
 	for (uint16_t i = 0; i < c->n; i++) {
 		out->chan[i].scid = c->chan[i].scid;

@@ -9,7 +9,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 PKGS="build-essential autoconf automake libtool pkg-config git python3
 libevent-dev libconfig-dev libcunit1-dev libpcap-dev openvswitch-source
 clang libclang-rt-14-dev clang-format
-tshark tcpdump lldpd lldpad tcpreplay iproute2 ethtool"
+tshark tcpdump lldpd lldpad tcpreplay iproute2 ethtool
+openvswitch-switch netsniff-ng"
 
 missing=""
 for p in $PKGS; do

@@ -32,7 +32,8 @@
  * An exact-match flow cache sits in front of the classifier: the extracted
  * flow (plus the vlan argument) is hashed and compared in full, so the
  * per-frame cost stays flat however many rules and masks there are.  It is
- * invalidated as a whole by a generation number bumped by every rule change.
+ * 8-way set associative (least recently used out) and invalidated as a
+ * whole by a generation number bumped by every rule change.
  *
  * Nothing on the per-frame path (sw_acl_eval, sw_acl_peek, the remark
  * functions) allocates: the engine keeps its own packet/flow scratch.
@@ -111,9 +112,9 @@ struct sw_acl;
 
 /*
  * Compile a rule set.  'default_action' NULL means "allow".  'cache_entries'
- * is rounded up to a power of two (0: no flow cache, for benchmarks and
- * tests).  On any bad rule returns NULL and writes a message naming the rule
- * into err, e.g. "rule 3 (priority 100): cannot parse match
+ * is rounded up to a power of two, at least 8 (0: no flow cache, for
+ * benchmarks and tests).  On any bad rule returns NULL and writes a message
+ * naming the rule into err, e.g. "rule 3 (priority 100): cannot parse match
  * 'tcp,nw_dst=10.0.0.0/33': ...".  The caller owns the result.
  */
 struct sw_acl *sw_acl_create(const struct sw_acl_rule_spec *rules, size_t n_rules,
@@ -122,6 +123,21 @@ struct sw_acl *sw_acl_create(const struct sw_acl_rule_spec *rules, size_t n_rule
 /* Check a rule set as sw_acl_create() would, creating nothing.  0 or -1. */
 int sw_acl_check(const struct sw_acl_rule_spec *rules, size_t n_rules,
 	const char *default_action, char *err, size_t errlen);
+
+/* Check one rule (priority, action, match); the message does not number
+ * the rule ("cannot parse match 'x': ..."): the caller knows where it is. */
+int sw_acl_check_rule(const struct sw_acl_rule_spec *rule, char *err, size_t errlen);
+
+/*
+ * Which rules of 'nw' are rules of 'old' (same priority, same match as
+ * parsed, same action): from[i] is the index in 'old' of the rule equal to
+ * rule i of 'nw', or -1 (each old rule is used at most once).  'from' has
+ * sw_acl_n_rules(nw) entries; 'old' may be NULL (every entry -1).  For
+ * callers that keep their own per-rule counters (the switch keeps them per
+ * vEth) and carry them over a change as sw_acl_replace() carries its own.
+ * 0, or -1 when out of memory.
+ */
+int sw_acl_rule_map(const struct sw_acl *old, const struct sw_acl *nw, int32_t *from);
 
 /*
  * Live update: replace every rule and the default action.  A new rule equal
@@ -146,6 +162,19 @@ void sw_acl_eval(struct sw_acl *acl, const uint8_t *frame, size_t len, uint16_t 
 
 /* The same decision without touching the hit counters (vnctl trace). */
 void sw_acl_peek(struct sw_acl *acl, const uint8_t *frame, size_t len, uint16_t vlan,
+	struct sw_acl_result *res);
+
+/*
+ * The same for an untagged frame classified with an explicit tag: 'tci' is
+ * PCP << 13 | VID (the CFI bit is ignored).  With tci 0 the frame counts as
+ * untagged (dl_vlan=0xffff matches); otherwise dl_vlan and dl_vlan_pcp
+ * match the tci's VID and PCP, a VID of 0 being a priority tag.  The switch
+ * uses this one: the frame it builds for the ACL has no tag, the vEth's
+ * VLAN and the frame's priority come separately.
+ */
+void sw_acl_eval_tci(struct sw_acl *acl, const uint8_t *frame, size_t len, uint16_t tci,
+	struct sw_acl_result *res);
+void sw_acl_peek_tci(struct sw_acl *acl, const uint8_t *frame, size_t len, uint16_t tci,
 	struct sw_acl_result *res);
 
 /* Introspection. */
@@ -181,5 +210,11 @@ int sw_acl_format_action(struct sw_acl_action a, char *buf, size_t len);
 int sw_acl_set_dscp(uint8_t *frame, size_t len, uint8_t dscp);
 int sw_acl_set_pcp(uint8_t *frame, size_t len, uint8_t pcp);
 int sw_acl_apply(const struct sw_acl_result *res, uint8_t *frame, size_t len, int pcp);
+
+/* A quiescent point of this thread for OVS RCU: the classifier frees it
+ * postponed (after sw_acl_replace / sw_acl_destroy) are run.  The daemon
+ * calls it after control requests and reloads and on its 1 s timer; any
+ * point between frames is safe (see the threading note above). */
+void sw_acl_quiesce(void);
 
 #endif /* SWITCHD_ACL_H */

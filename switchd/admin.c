@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "switchd/cplane.h"
+#include "switchd/policy.h"
 #include "switchd/sw_internal.h"
 #include "vntag/eth.h"
 
@@ -140,6 +141,7 @@ sw_counters_clear(struct sw *sw)
 		v->win_rx_frames = v->win_tx_frames = v->win_rx_bytes = v->win_tx_bytes = 0;
 		v->win_drops = 0;
 	}
+	sw_policy_clear_counters(sw);
 }
 
 /* ---- vEths --------------------------------------------------------------------- */
@@ -152,7 +154,7 @@ sw_veth_set(struct sw *sw, uint32_t id, const struct sw_veth_change *ch, uint64_
 	struct sw_veth *v, nv;
 	struct sw_port *np;
 	int32_t slot, prof;
-	bool rebind;
+	bool rebind, profile_changed;
 
 	if (!e) {
 		snprintf(err, errlen, "no vEth %u", id);
@@ -273,7 +275,8 @@ sw_veth_set(struct sw *sw, uint32_t id, const struct sw_veth_change *ch, uint64_
 		sw_vlan_link(sw, slot);
 		sw_fdb_flush_dst(&sw->fdb, slot);
 	}
-	if (nv.profile != v->profile) {
+	profile_changed = nv.profile != v->profile;
+	if (profile_changed) {
 		const struct sw_profile *p = sw_profile_at(sw, nv.profile);
 
 		sw_event_log(sw, id, SW_EV_PROFILE, now, "profile %s", p ? p->name : "none");
@@ -283,6 +286,10 @@ sw_veth_set(struct sw *sw, uint32_t id, const struct sw_veth_change *ch, uint64_
 	*v = nv;
 	if (rebind)
 		sw_veth_index(sw, slot);
+	/* Another profile: its policy, with fresh counters (out of memory
+	 * leaves the vEth failing closed, logged). */
+	if (profile_changed)
+		sw_policy_veth_attach(sw, slot);
 	sw_event_log(sw, id, SW_EV_CHANGED, now, "vlan %u", v->vlan);
 	return 0;
 }
@@ -292,13 +299,28 @@ sw_veth_set(struct sw *sw, uint32_t id, const struct sw_veth_change *ch, uint64_
 int
 sw_profile_add(struct sw *sw, const struct sw_conf_profile *p, char *err, size_t errlen)
 {
-	struct sw_profile *np;
-	size_t slot = sw->n_profiles;
+	struct sw_profile_pol pol;
 
 	if (sw_profile_index(sw, p->name) >= 0) {
 		snprintf(err, errlen, "profile '%s' already exists", p->name);
 		return -1;
 	}
+	if (sw_policy_build(p->name, &p->policy, &pol, err, errlen))
+		return -1;
+	if (sw_profile_add_built(sw, p, &pol, err, errlen)) {
+		sw_policy_free(&pol);
+		return -1;
+	}
+	return 0;
+}
+
+int
+sw_profile_add_built(struct sw *sw, const struct sw_conf_profile *p, struct sw_profile_pol *pol,
+	char *err, size_t errlen)
+{
+	struct sw_profile *np;
+	size_t slot = sw->n_profiles;
+
 	for (size_t i = 0; i < sw->n_profiles; i++)
 		if (!sw->profiles[i].name[0]) {
 			slot = i; /* reuse a deleted slot */
@@ -324,6 +346,8 @@ sw_profile_add(struct sw *sw, const struct sw_conf_profile *p, char *err, size_t
 	np->type_version = p->type_version;
 	np->has_vlan = p->has_vlan;
 	np->vlan = p->vlan;
+	np->pol = *pol; /* the profile owns it now */
+	memset(pol, 0, sizeof(*pol));
 	return 0;
 }
 
@@ -357,6 +381,7 @@ sw_profile_del(struct sw *sw, const char *name, char *err, size_t errlen)
 		return -1;
 	}
 	/* A tombstone keeps the other profiles' indexes stable. */
+	sw_policy_free(&sw->profiles[idx].pol);
 	memset(&sw->profiles[idx], 0, sizeof(sw->profiles[idx]));
 	return 0;
 }
@@ -374,6 +399,10 @@ sw_profile_set(
 {
 	int32_t idx = sw_profile_index(sw, p->name);
 	uint16_t vlan = profile_vlan(p);
+	struct sw_policy_txn *txn = NULL;
+	struct sw_conf_policy cur;
+	struct sw_profile_pol pol;
+	bool same;
 
 	if (idx < 0) {
 		snprintf(err, errlen, "no profile named '%s'", p->name);
@@ -409,6 +438,23 @@ sw_profile_set(
 			return -1;
 		}
 	}
+	/* The policy: rebuilt only when it changes (a rebuild keeps the
+	 * counters of unchanged rules, but starts a new flow cache). */
+	if (sw_policy_get_conf(&sw->profiles[idx].pol, &cur)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	same = sw_conf_policy_equal(&cur, &p->policy);
+	sw_conf_policy_free(&cur);
+	if (!same) {
+		if (sw_policy_build(p->name, &p->policy, &pol, err, errlen))
+			return -1;
+		if (!(txn = sw_policy_prepare(sw, idx, &pol, err, errlen)))
+			return -1;
+	}
+	/* Nothing below fails. */
+	if (txn)
+		sw_policy_commit(sw, txn, now);
 	sw_profile_update(sw, idx, p, now, true);
 	return 0;
 }

@@ -66,9 +66,18 @@ struct sw_veth_change {
 int sw_veth_set(struct sw *sw, uint32_t id, const struct sw_veth_change *ch, uint64_t now,
 	char *err, size_t errlen);
 
+/* Add a profile, its policy (p->policy) compiled; a bad rule is refused
+ * with a message naming the profile and the rule. */
 int sw_profile_add(struct sw *sw, const struct sw_conf_profile *p, char *err, size_t errlen);
+/* The same with the policy already built (sw_policy_build): the profile
+ * takes *pol over on success (*pol is zeroed), else it stays the caller's. */
+int sw_profile_add_built(struct sw *sw, const struct sw_conf_profile *p,
+	struct sw_profile_pol *pol, char *err, size_t errlen);
 int sw_profile_del(struct sw *sw, const char *name, char *err, size_t errlen);
-/* Replace a profile's settings; vEths that take their VLAN from it follow. */
+/* Replace a profile's settings, its policy included (p->policy); vEths that
+ * take their VLAN from it follow, and every vEth of it gets the new policy
+ * (counters of unchanged rules and kept policers survive).  All or
+ * nothing. */
 int sw_profile_set(
 	struct sw *sw, const struct sw_conf_profile *p, uint64_t now, char *err, size_t errlen);
 

@@ -14,9 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "switchd/acl.h"
 #include "switchd/admin.h"
 #include "switchd/cplane.h"
 #include "switchd/ctlproto.h"
+#include "switchd/policy.h"
 #include "switchd/state.h"
 #include "switchd/sw_internal.h"
 #include "switchd/trace.h"
@@ -206,6 +208,12 @@ cmd_show_profiles(struct req *r, int argc, char **argv)
 		sw_w_uint(r->w, "type_version", "VSI type version", p->type_version);
 		if (p->has_vlan)
 			sw_w_uint(r->w, "vlan", "VLAN", p->vlan);
+		/* Only profiles with policy carry one: the others read as before. */
+		if (p->pol.active) {
+			sw_w_obj_start(r->w, "policy", "Policy");
+			sw_policy_show_profile(r->w, p);
+			sw_w_obj_end(r->w);
+		}
 		sw_w_obj_end(r->w);
 	}
 	sw_w_list_end(r->w);
@@ -515,6 +523,71 @@ cmd_veth_set(struct req *r, int argc, char **argv)
 	return 0;
 }
 
+/* A profile's policy settings on the command line:
+ *   acl_default A | acl_default_in A | acl_default_out A
+ *   police_in none | police_in KEY N ... [exceed A] [yellow A]   (same for police_out)
+ * The policer's keys are taken for as long as they come.  Returns the
+ * number of arguments used from argv[i], 0 if argv[i] is none of these,
+ * -1 on error. */
+static int
+parse_policy_arg(struct req *r, int argc, char **argv, int i, struct sw_conf_policy *pol)
+{
+	static const char *const defkeys[] = { "acl_default_in", "acl_default_out" };
+	const char *k = argv[i];
+	struct sw_acl_action a;
+	char msg[200];
+
+	if (!strcmp(k, "acl_default") || !strcmp(k, defkeys[0]) || !strcmp(k, defkeys[1])) {
+		if (i + 1 >= argc)
+			return fail(r,
+				"%s: needs an action (allow, deny, set_pcp=N, set_dscp=N)", k);
+		if (strlen(argv[i + 1]) >= SW_ACL_ACTION_MAX ||
+			sw_acl_parse_action(argv[i + 1], &a, msg, sizeof(msg)))
+			return fail(r, "%s: %s", k,
+				strlen(argv[i + 1]) >= SW_ACL_ACTION_MAX ? "too long" : msg);
+		for (int d = 0; d < SW_DIR_N; d++)
+			if (!strcmp(k, "acl_default") || !strcmp(k, defkeys[d]))
+				snprintf(pol->acl_default[d], SW_ACL_ACTION_MAX, "%s",
+					argv[i + 1]);
+		return 2;
+	}
+	if (!strcmp(k, "police_in") || !strcmp(k, "police_out")) {
+		int d = k[7] == 'o' ? SW_DIR_OUT : SW_DIR_IN, n = 0;
+		const char *keys[16], *vals[16];
+
+		if (i + 1 < argc && !strcmp(argv[i + 1], "none")) {
+			pol->police[d] = false;
+			memset(&pol->police_conf[d], 0, sizeof(pol->police_conf[d]));
+			return 2;
+		}
+		while (i + 1 + 2 * n < argc && sw_conf_police_key(argv[i + 1 + 2 * n])) {
+			if (i + 2 + 2 * n >= argc)
+				return fail(r, "%s %s: needs a value", k, argv[i + 1 + 2 * n]);
+			if (n == 16)
+				return fail(r, "%s: too many settings", k);
+			keys[n] = argv[i + 1 + 2 * n];
+			vals[n] = argv[i + 2 + 2 * n];
+			n++;
+		}
+		if (!n)
+			return fail(r,
+				"%s: expected none, or rate_kbps N burst_bytes N | rate_pps N "
+				"burst_packets N [exceed A] [peak_rate_kbps N peak_burst_bytes N "
+				"[yellow A]]",
+				k);
+		if (sw_conf_police_parse(
+			    keys, vals, (size_t)n, &pol->police_conf[d], msg, sizeof(msg)))
+			return fail(r, "%s: %s", k, msg);
+		pol->police[d] = true;
+		return 1 + 2 * n;
+	}
+	return 0;
+}
+
+#define PROFILE_USAGE                                                                          \
+	"NAME [type_id N] [type_version N] [vlan N%s] [acl_default A] [acl_default_in A] "     \
+	"[acl_default_out A] [police_in none|SETTINGS] [police_out none|SETTINGS]"
+
 static int
 parse_profile_args(struct req *r, int argc, char **argv, struct sw_conf_profile *p, bool is_set)
 {
@@ -522,12 +595,19 @@ parse_profile_args(struct req *r, int argc, char **argv, struct sw_conf_profile 
 
 	if (parse_name(r, "profile", argv[0], p->name))
 		return -1;
-	if ((argc - 1) % 2)
-		return fail(r, "usage: profile %s NAME [type_id N] [type_version N] [vlan N%s]",
-			is_set ? "set" : "add", is_set ? "|none" : "");
-	for (int i = 1; i < argc; i += 2) {
-		const char *k = argv[i], *val = argv[i + 1];
+	for (int i = 1; i < argc;) {
+		const char *k = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		int used = parse_policy_arg(r, argc, argv, i, &p->policy);
 
+		if (used < 0)
+			return -1;
+		if (used) {
+			i += used;
+			continue;
+		}
+		if (!val)
+			return fail(r, "usage: profile %s " PROFILE_USAGE,
+				is_set ? "set" : "add", is_set ? "|none" : "");
 		if (!strcmp(k, "type_id")) {
 			if (parse_u32(r, "type_id", val, 0, 0xFFFFFF, &p->type_id))
 				return -1;
@@ -538,6 +618,7 @@ parse_profile_args(struct req *r, int argc, char **argv, struct sw_conf_profile 
 		} else if (!strcmp(k, "vlan")) {
 			if (is_set && !strcmp(val, "none")) {
 				p->has_vlan = false;
+				i += 2;
 				continue;
 			}
 			if (parse_u32(r, "vlan", val, 0, 4094, &v))
@@ -547,6 +628,7 @@ parse_profile_args(struct req *r, int argc, char **argv, struct sw_conf_profile 
 		} else {
 			return fail(r, "profile: unknown argument '%s'", k);
 		}
+		i += 2;
 	}
 	return 0;
 }
@@ -576,29 +658,163 @@ static int
 cmd_profile_set(struct req *r, int argc, char **argv)
 {
 	struct sw *sw = r->env->sw;
-	struct sw_conf_profile p = { 0 };
-	const struct sw_profile *cur = NULL;
+	struct sw_conf_profile p;
+	int rc;
 
-	for (size_t i = 0; i < sw_n_profiles(sw); i++) {
-		const struct sw_profile *q = sw_profile_at(sw, (int)i);
-
-		if (q && !strcmp(q->name, argv[0]))
-			cur = q;
-	}
-	if (!cur)
-		return fail(r, "no profile named '%s'", argv[0]);
-	/* Start from the current settings: only what is named changes. */
-	p.type_id = cur->type_id;
-	p.type_version = cur->type_version;
-	p.has_vlan = cur->has_vlan;
-	p.vlan = cur->vlan;
-	if (argc < 3)
-		return fail(r,
-			"usage: profile set NAME [type_id N] [type_version N] [vlan N|none]");
-	if (parse_profile_args(r, argc, argv, &p, true) ||
-		sw_profile_set(sw, &p, r->env->now(r->env->aux), r->err, r->errlen))
+	if (argc < 2)
+		return fail(r, "usage: profile set " PROFILE_USAGE, "|none");
+	/* Start from the current settings, policy included: only what is
+	 * named changes. */
+	if (sw_profile_get_conf(sw, argv[0], &p, r->err, r->errlen))
+		return -1;
+	rc = parse_profile_args(r, argc, argv, &p, true) ||
+		sw_profile_set(sw, &p, r->env->now(r->env->aux), r->err, r->errlen);
+	sw_conf_policy_free(&p.policy);
+	if (rc)
 		return -1;
 	ok(r, "profile %s changed", p.name);
+	return 0;
+}
+
+/* ---- ACLs and QoS ---------------------------------------------------------------- */
+
+static int
+parse_dir(struct req *r, const char *s, enum sw_dir *d)
+{
+	if (!strcmp(s, "in"))
+		*d = SW_DIR_IN;
+	else if (!strcmp(s, "out"))
+		*d = SW_DIR_OUT;
+	else
+		return fail(r, "direction: '%s' is not in or out", s);
+	return 0;
+}
+
+/* show acl|qos [veth ID]: the vEth, or NULL for all (*bad on error). */
+static const struct sw_veth *
+veth_filter(struct req *r, int argc, char **argv, const char *usage, bool *bad)
+{
+	const struct sw_veth *v;
+	uint32_t id;
+
+	*bad = false;
+	if (!argc)
+		return NULL;
+	*bad = true;
+	if (argc != 2 || strcmp(argv[0], "veth")) {
+		fail(r, "usage: %s", usage);
+		return NULL;
+	}
+	if (parse_veth_id(r, argv[1], &id))
+		return NULL;
+	if (!(v = sw_veth_by_id(r->env->sw, id))) {
+		fail(r, "no vEth %u", id);
+		return NULL;
+	}
+	*bad = false;
+	return v;
+}
+
+static int
+cmd_show_acl(struct req *r, int argc, char **argv)
+{
+	bool bad;
+	const struct sw_veth *v = veth_filter(r, argc, argv, "show acl [veth ID]", &bad);
+
+	if (bad)
+		return -1;
+	sw_policy_show_acl(r->w, r->env->sw, v);
+	return 0;
+}
+
+static int
+cmd_show_qos(struct req *r, int argc, char **argv)
+{
+	bool bad;
+	const struct sw_veth *v = veth_filter(r, argc, argv, "show qos [veth ID]", &bad);
+
+	if (bad)
+		return -1;
+	sw_policy_show_qos(r->w, r->env->sw, r->env->now(r->env->aux), v);
+	return 0;
+}
+
+/* acl add PROFILE in|out priority N [match M] action A */
+static int
+cmd_acl_add(struct req *r, int argc, char **argv)
+{
+	struct sw_conf_acl_rule rule = { .priority = -1 };
+	bool have_action = false;
+	enum sw_dir d = SW_DIR_IN;
+	uint32_t v;
+
+	if (parse_dir(r, argv[1], &d))
+		return -1;
+	if ((argc - 2) % 2)
+		return fail(r, "usage: acl add PROFILE in|out priority N [match M] action A");
+	for (int i = 2; i < argc; i += 2) {
+		const char *k = argv[i], *val = argv[i + 1];
+
+		if (!strcmp(k, "priority")) {
+			if (parse_u32(r, "priority", val, 0, 65535, &v))
+				return -1;
+			rule.priority = v;
+		} else if (!strcmp(k, "match")) {
+			if (strlen(val) >= sizeof(rule.match))
+				return fail(r, "match: longer than %zu characters",
+					sizeof(rule.match) - 1);
+			snprintf(rule.match, sizeof(rule.match), "%s", val);
+		} else if (!strcmp(k, "action")) {
+			if (strlen(val) >= sizeof(rule.action))
+				return fail(r, "action: '%s' is not an action", val);
+			snprintf(rule.action, sizeof(rule.action), "%s", val);
+			have_action = true;
+		} else {
+			return fail(r, "acl add: unknown argument '%s'", k);
+		}
+	}
+	if (rule.priority < 0 || !have_action)
+		return fail(r, "acl add: needs priority N and action A");
+	if (sw_policy_acl_add(
+		    r->env->sw, argv[0], d, &rule, r->env->now(r->env->aux), r->err, r->errlen))
+		return -1;
+	ok(r, "profile %s: rule added to acl_%s (priority %lld)", argv[0], sw_dir_name(d),
+		(long long)rule.priority);
+	return 0;
+}
+
+/* acl del PROFILE in|out priority N [match M] */
+static int
+cmd_acl_del(struct req *r, int argc, char **argv)
+{
+	const char *match = NULL;
+	int64_t prio = -1;
+	enum sw_dir d = SW_DIR_IN;
+	size_t n = 0;
+	uint32_t v;
+
+	if (parse_dir(r, argv[1], &d))
+		return -1;
+	if ((argc - 2) % 2)
+		return fail(r, "usage: acl del PROFILE in|out priority N [match M]");
+	for (int i = 2; i < argc; i += 2) {
+		if (!strcmp(argv[i], "priority")) {
+			if (parse_u32(r, "priority", argv[i + 1], 0, 65535, &v))
+				return -1;
+			prio = v;
+		} else if (!strcmp(argv[i], "match")) {
+			match = argv[i + 1];
+		} else {
+			return fail(r, "acl del: unknown argument '%s'", argv[i]);
+		}
+	}
+	if (prio < 0)
+		return fail(r, "acl del: needs priority N");
+	if (sw_policy_acl_del(r->env->sw, argv[0], d, prio, match, r->env->now(r->env->aux), &n,
+		    r->err, r->errlen))
+		return -1;
+	ok(r, "profile %s: %zu rule%s of priority %lld deleted from acl_%s", argv[0], n,
+		n == 1 ? "" : "s", (long long)prio, sw_dir_name(d));
 	return 0;
 }
 
@@ -796,6 +1012,10 @@ static const struct ctl_cmd commands[] = {
 		"counters and drops by reason" },
 	{ "show profiles", "", 0, 0, cmd_show_profiles, "port profiles" },
 	{ "show events", "[veth ID]", 0, 2, cmd_show_events, "per-vEth history" },
+	{ "show acl", "[veth ID]", 0, 2, cmd_show_acl,
+		"per-vEth ACL rules of its profile with the vEth's hits" },
+	{ "show qos", "[veth ID]", 0, 2, cmd_show_qos,
+		"per-vEth policers: settings, bucket state, conform/exceed counters" },
 	{ "show lldp neighbors", "", 0, 0, cmd_show_lldp_neighbors,
 		"LLDP neighbours of every port and agent" },
 	{ "show lldp statistics", "", 0, 0, cmd_show_lldp_statistics,
@@ -817,11 +1037,19 @@ static const struct ctl_cmd commands[] = {
 	{ "veth set",
 		"ID [profile NAME|none] [vlan N|profile] [port NAME (vif|ecid|mac) X] [svid N]",
 		3, 13, cmd_veth_set, "change a vEth" },
-	{ "profile add", "NAME [type_id N] [type_version N] [vlan N]", 1, 7, cmd_profile_add,
-		"add a profile" },
+	{ "profile add",
+		"NAME [type_id N] [type_version N] [vlan N] [acl_default[_in|_out] A] "
+		"[police_in|police_out SETTINGS]",
+		1, 48, cmd_profile_add, "add a profile" },
 	{ "profile del", "NAME", 1, 1, cmd_profile_del, "delete an unused profile" },
-	{ "profile set", "NAME [type_id N] [type_version N] [vlan N|none]", 3, 7,
-		cmd_profile_set, "change a profile (its vEths follow)" },
+	{ "profile set",
+		"NAME [type_id N] [type_version N] [vlan N|none] [acl_default[_in|_out] A] "
+		"[police_in|police_out none|SETTINGS]",
+		2, 48, cmd_profile_set, "change a profile (its vEths follow)" },
+	{ "acl add", "PROFILE in|out priority N [match M] action A", 6, 8, cmd_acl_add,
+		"add an ACL rule to a profile (every vEth of it follows)" },
+	{ "acl del", "PROFILE in|out priority N [match M]", 4, 6, cmd_acl_del,
+		"delete a profile's ACL rules of that priority (and match)" },
 	{ "port set",
 		"NAME [admin up|down] [auto_create B] [max_veths N] [reflective_relay B] "
 		"[lldp rxtx|rx|tx|disabled]",
@@ -1044,6 +1272,9 @@ sw_ctl_handle(struct sw_ctl_env *env, const char *req, size_t len, size_t *reply
 	reply = make_reply("ok", "output", out ? out : "", reply_len);
 	free(out);
 	json_destroy(doc);
+	/* A change may have replaced ACLs: let OVS RCU free the old
+	 * classifier internals now (acl.h). */
+	sw_acl_quiesce();
 	return reply;
 error:
 	json_destroy(doc);

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "switchd/acl.h"
 #include "switchd/event.h"
 #include "switchd/port_be.h"
 #include "switchd/state.h"
@@ -97,6 +98,9 @@ on_timer(void *aux)
 	struct live *l = aux;
 	uint64_t now = clock_now(l), next = sw_run_timers(l->sw, now);
 
+	/* At least once a second: OVS RCU's postponed frees of replaced ACLs
+	 * (acl.h); no frame is in flight here. */
+	sw_acl_quiesce();
 	/* Re-arm often enough that a wall-clock step cannot delay the
 	 * switch's timers by more than a tick. */
 	if (next > now + TICK_US)

@@ -2,20 +2,34 @@
 /*
  * pipeline.c - the datapath, read top to bottom:
  *
- *   ingress port/tag  ->  vEth  ->  [ingress ACL, policer: policy issue]
- *   ->  VLAN/FDB (learn, look up)  ->  egress vEth(s) [egress ACL/QoS]
- *   ->  encapsulation  ->  the port's transmit
+ *   ingress port/tag  ->  vEth  ->  ingress ACL, ingress policer
+ *   ->  VLAN/FDB (learn, look up)  ->  per egress vEth: egress ACL, egress
+ *   policer  ->  encapsulation  ->  the port's transmit
  *
  * Every stage passes the frame on or drops it with exactly one reason
  * counter.  Nothing allocates: the frame is read in place and each output
  * is written straight into the egress back-end's buffer.  With a trace the
  * same code records its decisions and changes nothing.
+ *
+ * Policy (the vEth's profile: policy.h) costs nothing for vEths without:
+ * one flag in the vEth.  The ACL classifies the inner frame as one buffer,
+ * DA SA EtherType payload with every tag taken off, with the vEth's VLAN
+ * and the frame's priority as its tag (sw_acl_eval_tci); a frame with tags
+ * is copied once into the switch's scratch buffer for that, and that copy
+ * is then the frame switched.  A DSCP remark of the ingress policy is
+ * written into that copy (every output carries it; the input is never
+ * written); one of the egress policy into the output buffer of that copy
+ * only.  A PCP remark sets the priority the output's C-tag, S-tag or
+ * E-Tag carries.  The size a policer counts is the inner frame: DA to the
+ * end of the payload, without VN-Tag, E-Tag, S-tag or C-tag (so a frame
+ * costs the same tagged or not, in and out), without FCS.
  */
 #include <config.h>
 
 #include <stdio.h>
 #include <string.h>
 
+#include "switchd/acl.h"
 #include "switchd/sw_internal.h"
 #include "switchd/trace.h"
 #include "vntag/etag.h"
@@ -29,6 +43,7 @@ struct pctx {
 	struct sw *sw;
 	struct sw_trace *tr;
 	uint64_t now;
+	uint64_t rx_us; /* when the frame was received: the policers' time */
 	const uint8_t *frame;
 	size_t len;
 	struct sw_port *in;
@@ -45,16 +60,18 @@ struct pctx {
 };
 
 /* "One copy per (port, channel)" floods (VEPA): the first vEth of a VLAN
- * on a sub-port takes the copy, the others find the mark. */
+ * on a sub-port to take the copy marks the channel, the others find the
+ * mark. */
 static inline bool
-stamp_chan(struct pctx *c, unsigned port, unsigned slot)
+chan_marked(const struct pctx *c, unsigned port, unsigned slot)
 {
-	uint32_t *m = &c->sw->flood_marks[port * SW_SCHAN_SLOTS + slot];
+	return c->sw->flood_marks[port * SW_SCHAN_SLOTS + slot] == c->sw->flood_stamp;
+}
 
-	if (*m == c->sw->flood_stamp)
-		return false;
-	*m = c->sw->flood_stamp;
-	return true;
+static inline void
+mark_chan(struct pctx *c, unsigned port, unsigned slot)
+{
+	c->sw->flood_marks[port * SW_SCHAN_SLOTS + slot] = c->sw->flood_stamp;
 }
 
 static void
@@ -77,6 +94,15 @@ drop(struct pctx *c, enum sw_drop why)
 static void
 drop_copy(struct pctx *c, struct sw_port *out, struct sw_veth *dst, enum sw_drop why)
 {
+	if (c->tr) {
+		if (dst)
+			sw_trace_step(c->tr, "drop copy to port %s vEth %u: %s", out->name,
+				dst->id, sw_drop_name(why));
+		else
+			sw_trace_step(c->tr, "drop copy to port %s: %s", out->name,
+				sw_drop_name(why));
+		return;
+	}
 	out->ctr.drops[why]++;
 	if (dst)
 		dst->ctr.drops[why]++;
@@ -90,9 +116,186 @@ struct encap {
 	enum encap_kind kind;
 	uint16_t svid; /* an S-tag with this S-VID first (VEPA S-channels); 0: none */
 	uint16_t vid;  /* ENC_CTAG */
+	uint8_t pcp;   /* priority of the C-tag and S-tag */
+	int8_t dscp;   /* >= 0: remark this copy (egress policy) */
 	struct vntag vt;
 	struct etag et;
 };
+
+/* ---- policy: ACLs and policers of the vEths' profiles ------------------------ */
+
+/* The inner frame copied into the scratch buffer (DA SA EtherType
+ * payload), which from then on is the frame switched: the same bytes go
+ * out, and a remark may be written into it.  false if it does not fit
+ * (no back-end sends such a frame). */
+static bool
+inner_copy(struct pctx *c)
+{
+	struct sw *sw = c->sw;
+	size_t rest = c->len - c->inner_off;
+
+	if (c->frame == sw->scratch)
+		return true;
+	if (2 * VN_ETH_ALEN + rest > sizeof(sw->scratch))
+		return false;
+	memcpy(sw->scratch, c->frame, 2 * VN_ETH_ALEN);
+	memcpy(sw->scratch + 2 * VN_ETH_ALEN, c->frame + c->inner_off, rest);
+	c->frame = sw->scratch;
+	c->len = 2 * VN_ETH_ALEN + rest;
+	c->inner_off = 2 * VN_ETH_ALEN;
+	return true;
+}
+
+/* The inner frame as one buffer, copied only if it has tags. */
+static bool
+inner_view(struct pctx *c)
+{
+	return c->inner_off == 2 * VN_ETH_ALEN || inner_copy(c);
+}
+
+/* The size a policer and the hit counters count: the inner frame. */
+static size_t
+inner_size(const struct pctx *c)
+{
+	return 2 * VN_ETH_ALEN + c->len - c->inner_off;
+}
+
+/* What one direction of a vEth's policy decided for a frame or a copy. */
+struct verdict {
+	bool pass;
+	enum sw_drop why; /* when !pass */
+	int pcp;          /* the priority it leaves with */
+	int dscp;         /* >= 0: remark */
+};
+
+static void
+trace_acl(struct pctx *c, const char *what, const struct sw_acl *acl,
+	const struct sw_acl_result *res, const struct sw_veth *v)
+{
+	struct sw_acl_rule_info info;
+	char act[SW_ACL_ACTION_MAX];
+
+	if (res->rule >= 0 && !sw_acl_rule_get(acl, (size_t)res->rule, &info)) {
+		sw_acl_format_action(info.action, act, sizeof(act));
+		sw_trace_step(c->tr, "%s vEth %u: rule %d (priority %u, %s): %s", what, v->id,
+			res->rule + 1, info.priority, info.match[0] ? info.match : "any", act);
+	} else {
+		sw_acl_format_action(sw_acl_default_action(acl), act, sizeof(act));
+		sw_trace_step(
+			c->tr, "%s vEth %u: no rule matches: default %s", what, v->id, act);
+	}
+}
+
+/* Direction d of vEth v's policy on the frame as it stands; 'vlan' is the
+ * vEth's VLAN, 'pcp' the priority so far. */
+static struct verdict
+police_dir(struct pctx *c, struct sw_veth *v, enum sw_dir d, int pcp)
+{
+	static const char *const acl_name[SW_DIR_N] = { "acl_in", "acl_out" };
+	static const char *const pol_name[SW_DIR_N] = { "police_in", "police_out" };
+	const struct sw_profile_pol *pp = &c->sw->profiles[v->profile].pol;
+	struct sw_veth_pol *st = v->pol;
+	struct verdict vd = { .pass = true, .pcp = pcp, .dscp = -1 };
+	size_t size = inner_size(c);
+
+	if (!st) {
+		/* No memory for its state: the vEth fails closed. */
+		if (c->tr)
+			sw_trace_step(c->tr, "%s vEth %u: no policy state", acl_name[d], v->id);
+		return (struct verdict) { false, d ? SW_DROP_ACL_OUT : SW_DROP_ACL_IN, pcp,
+			-1 };
+	}
+	if (pp->acl[d]) {
+		struct sw_acl_result res;
+
+		if (!inner_view(c))
+			return (struct verdict) { false, d ? SW_DROP_ACL_OUT : SW_DROP_ACL_IN,
+				pcp, -1 };
+		sw_acl_peek_tci(pp->acl[d], c->frame, c->len,
+			(uint16_t)((unsigned)(pcp & 7) << 13 | v->vlan), &res);
+		if (c->tr) {
+			trace_acl(c, acl_name[d], pp->acl[d], &res, v);
+		} else if (st->hits[d]) {
+			/* Per vEth: the rule's counter, the default's last. */
+			uint32_t i = res.rule >= 0 && (uint32_t)res.rule < st->n_rules[d]
+				? (uint32_t)res.rule
+				: st->n_rules[d];
+
+			st->hits[d][i].frames++;
+			st->hits[d][i].bytes += size;
+		}
+		if (res.verdict == SW_ACL_DENY)
+			return (struct verdict) { false, d ? SW_DROP_ACL_OUT : SW_DROP_ACL_IN,
+				pcp, -1 };
+		if (res.pcp >= 0)
+			vd.pcp = res.pcp;
+		vd.dscp = res.dscp;
+	}
+	if (pp->police[d]) {
+		struct sw_pol_result r;
+
+		if (c->tr) {
+			struct sw_pol tmp = st->pol[d]; /* a trace changes nothing */
+
+			r = sw_pol_police(&tmp, size, c->rx_us);
+			sw_trace_step(c->tr, "%s vEth %u: %zu bytes %s", pol_name[d], v->id,
+				size,
+				r.color == SW_POL_GREEN            ? "conform"
+					: r.color == SW_POL_YELLOW ? "yellow"
+								   : "exceed");
+		} else {
+			r = sw_pol_police(&st->pol[d], size, c->rx_us);
+		}
+		switch (r.act.type) {
+		case SW_POL_ACT_DROP:
+			return (struct verdict) { false,
+				d ? SW_DROP_POLICE_OUT : SW_DROP_POLICE_IN, pcp, -1 };
+		case SW_POL_ACT_SET_DSCP:
+			vd.dscp = r.act.value;
+			break;
+		case SW_POL_ACT_SET_PCP:
+			vd.pcp = r.act.value;
+			break;
+		default:
+			break;
+		}
+	}
+	return vd;
+}
+
+/* Ingress: the source vEth's acl_in and police_in.  A DSCP remark is
+ * written into the switch's copy of the frame, which every output then
+ * carries. */
+static bool
+ingress_policy(struct pctx *c)
+{
+	struct verdict vd = police_dir(c, c->src, SW_DIR_IN, c->pcp);
+
+	if (!vd.pass) {
+		drop(c, vd.why);
+		return false;
+	}
+	c->pcp = (uint8_t)vd.pcp;
+	if (vd.dscp >= 0 && inner_copy(c))
+		sw_acl_set_dscp(c->sw->scratch, c->len, (uint8_t)vd.dscp);
+	return true;
+}
+
+/* Egress: the destination vEth's acl_out and police_out for one copy; the
+ * remarks go into 'e' (that copy only). */
+static bool
+egress_policy(struct pctx *c, struct sw_port *out, struct sw_veth *dst, struct encap *e)
+{
+	struct verdict vd = police_dir(c, dst, SW_DIR_OUT, e->pcp);
+
+	if (!vd.pass) {
+		drop_copy(c, out, dst, vd.why);
+		return false;
+	}
+	e->pcp = (uint8_t)vd.pcp;
+	e->dscp = (int8_t)vd.dscp;
+	return true;
+}
 
 static void
 describe_encap(const struct encap *e, char *buf, size_t n)
@@ -159,7 +362,7 @@ emit(struct pctx *c, struct sw_port *out, struct sw_veth *dst, const struct enca
 	if (e->svid) {
 		/* S-channel: the S-tag (802.1ad) first, then the C-tag if any. */
 		vn_put_be16(p, VN_ETH_STAG);
-		vn_put_be16(p + 2, (uint16_t)((unsigned)c->pcp << 13 | e->svid));
+		vn_put_be16(p + 2, (uint16_t)((unsigned)e->pcp << 13 | e->svid));
 		p += 4;
 	}
 	switch (e->kind) {
@@ -177,12 +380,17 @@ emit(struct pctx *c, struct sw_port *out, struct sw_veth *dst, const struct enca
 		break;
 	case ENC_CTAG:
 		vn_put_be16(p, VN_ETH_CTAG);
-		vn_put_be16(p + 2, (uint16_t)((unsigned)c->pcp << 13 | e->vid));
+		vn_put_be16(p + 2, (uint16_t)((unsigned)e->pcp << 13 | e->vid));
 		break;
 	case ENC_NONE:
 		break;
 	}
 	memcpy(b + 2 * VN_ETH_ALEN + taglen, c->frame + c->inner_off, rest);
+	/* The egress remark goes into this copy only.  sw_acl_set_dscp()
+	 * reads the EtherType at offset 12 and what follows, so it is handed
+	 * the copy from 'taglen' on: the tags then stand where it skips. */
+	if (e->dscp >= 0)
+		sw_acl_set_dscp(b + taglen, total - taglen, (uint8_t)e->dscp);
 	if (padded > total)
 		memset(b + total, 0, padded - total);
 	out->ops->tx_commit(out, padded, c->now);
@@ -215,7 +423,7 @@ to_veth(struct pctx *c, struct sw_veth *dst, bool flood)
 {
 	struct sw_port *out = &c->sw->ports[dst->port];
 	bool same_port = out == c->in;
-	struct encap e = { 0 };
+	struct encap e = { .pcp = c->pcp, .dscp = -1 };
 	size_t len;
 
 	if (dst == c->src) {
@@ -230,6 +438,10 @@ to_veth(struct pctx *c, struct sw_veth *dst, bool flood)
 			drop(c, SW_DROP_PORT_DOWN); /* a unicast must not vanish uncounted */
 		return;
 	}
+	/* The destination's egress policy, before encapsulation (a VEPA
+	 * flood copy: below, per channel). */
+	if (dst->has_policy && out->mode != SW_MODE_VEPA && !egress_policy(c, out, dst, &e))
+		return;
 	switch (out->mode) {
 	case SW_MODE_VNTAG:
 		/* d=1 towards the adapter; back down the ingress port the frame
@@ -246,7 +458,7 @@ to_veth(struct pctx *c, struct sw_veth *dst, bool flood)
 		/* Downstream E-CID = the target, GRP 0; back down the same port the
 		 * Ingress_E-CID names the source for pruning (802.1BR 7.7). */
 		e.kind = ENC_ETAG;
-		e.et.pcp = c->pcp;
+		e.et.pcp = e.pcp;
 		e.et.ecid = dst->key;
 		if (same_port && c->src)
 			e.et.ingress_ecid = c->src->key;
@@ -270,10 +482,18 @@ to_veth(struct pctx *c, struct sw_veth *dst, bool flood)
 				drop(c, SW_DROP_NO_ROUTE);
 			return;
 		}
-		if (flood && !stamp_chan(c, out->idx, slot)) {
+		if (flood && chan_marked(c, out->idx, slot)) {
 			credit(c, dst, c->sw->flood_copy_len[out->idx * SW_SCHAN_SLOTS + slot]);
 			return;
 		}
+		/* The one copy of a flood reaches every member vEth of the
+		 * channel (the station replicates it): the first member whose
+		 * egress policy passes it takes it, with its remarks; one that
+		 * refuses it counts the drop and leaves the copy to the next. */
+		if (dst->has_policy && !egress_policy(c, out, dst, &e))
+			return;
+		if (flood)
+			mark_chan(c, out->idx, slot);
 		if (dst->svid != SW_SCHAN_DEFAULT_SVID)
 			e.svid = dst->svid; /* the default channel goes untagged */
 		if (dst->vlan) {
@@ -299,7 +519,7 @@ to_veth(struct pctx *c, struct sw_veth *dst, bool flood)
 static void
 to_uplink(struct pctx *c, struct sw_port *out, bool flood)
 {
-	struct encap e = { 0 };
+	struct encap e = { .pcp = c->pcp, .dscp = -1 }; /* uplinks have no policy */
 
 	if (out == c->in) {
 		if (!flood)
@@ -634,13 +854,34 @@ reserved_da(const uint8_t *d)
 		(d[5] & 0xF0) == 0;
 }
 
+static void input(struct sw *sw, unsigned port, const uint8_t *frame, size_t len, uint64_t now,
+	uint64_t rx_us, struct sw_trace *trace);
+
 void
 sw_input(struct sw *sw, unsigned port, const uint8_t *frame, size_t len, uint64_t now,
 	struct sw_trace *trace)
 {
-	struct pctx c = {
-		.sw = sw, .tr = trace, .now = now, .frame = frame, .len = len, .src_slot = -1
-	};
+	input(sw, port, frame, len, now, now, trace);
+}
+
+void
+sw_input_rx(struct sw *sw, unsigned port, const uint8_t *frame, size_t len, uint64_t now,
+	uint64_t rx_us)
+{
+	input(sw, port, frame, len, now, rx_us < now ? rx_us : now, NULL);
+}
+
+static void
+input(struct sw *sw, unsigned port, const uint8_t *frame, size_t len, uint64_t now,
+	uint64_t rx_us, struct sw_trace *trace)
+{
+	struct pctx c = { .sw = sw,
+		.tr = trace,
+		.now = now,
+		.rx_us = rx_us,
+		.frame = frame,
+		.len = len,
+		.src_slot = -1 };
 	struct vn_eth eth;
 	int32_t owner;
 	bool ok;
@@ -705,6 +946,8 @@ sw_input(struct sw *sw, unsigned port, const uint8_t *frame, size_t len, uint64_
 		drop(&c, SW_DROP_SPOOFED_SOURCE);
 		return;
 	}
-	/* Ingress ACL and policer (policy issue) go here. */
+	/* The source vEth's ingress ACL and policer. */
+	if (c.src && c.src->has_policy && !ingress_policy(&c))
+		return;
 	forward(&c);
 }

@@ -6,7 +6,8 @@
 #   tests/bench-acl      frames/s of sw_acl_eval (built on request, never by make check)
 switchd_libswitchd_a_SOURCES += \
 	switchd/acl.c switchd/acl.h \
-	switchd/policer.c switchd/policer.h
+	switchd/policer.c switchd/policer.h \
+	switchd/policy.c switchd/policy.h
 
 check_PROGRAMS += tests/test-acl tests/test-policer
 TESTS += tests/test-acl tests/test-policer

@@ -7,6 +7,10 @@
  * Receive: the kernel fills ring slots and flips them to TP_STATUS_USER;
  * sw_afp_rx() walks the ring, hands each frame to sw_input() straight from
  * the slot and gives the slot back.  No syscall and no copy per frame.
+ * Each frame also carries the time the kernel received it (the slot's
+ * timestamp, never later than the caller's clock) for the per-vEth
+ * policers (sw_input_rx): a batch that waited in the ring, on a busy
+ * machine, is then not policed as if it had arrived all at once.
  *
  * Transmit: tx_buf() returns the next free slot of the transmit ring, the
  * pipeline writes the frame into it, tx_commit() marks it for sending and
@@ -237,6 +241,16 @@ rx_slot(const struct afp *a, unsigned i)
 	return (struct tpacket2_hdr *)(a->rx + (size_t)i * a->slot);
 }
 
+/* When the kernel received the frame (realtime, as the live switch clock),
+ * at most 'now'; 'now' if the slot has no timestamp. */
+static uint64_t
+frame_time(const struct tpacket2_hdr *h, uint64_t now)
+{
+	uint64_t t = (uint64_t)h->tp_sec * 1000000u + h->tp_nsec / 1000u;
+
+	return h->tp_sec && t < now ? t : now;
+}
+
 static void
 rx_one(struct sw *sw, struct afp *a, struct tpacket2_hdr *h, uint32_t status, uint64_t now)
 {
@@ -278,7 +292,7 @@ rx_one(struct sw *sw, struct afp *a, struct tpacket2_hdr *h, uint32_t status, ui
 		t[3] = (uint8_t)h->tp_vlan_tci;
 		len += 4;
 	}
-	sw_input(sw, a->port, f, len, now, NULL);
+	sw_input_rx(sw, a->port, f, len, now, frame_time(h, now));
 }
 
 unsigned

@@ -10,6 +10,7 @@
 
 #include "switchd/admin.h"
 #include "switchd/cplane.h"
+#include "switchd/policy.h"
 #include "switchd/sw_internal.h"
 #include "vntag/eth.h"
 
@@ -33,12 +34,80 @@ add_int(config_setting_t *g, const char *k, long long v)
 }
 
 static void
+add_int64(config_setting_t *g, const char *k, long long v)
+{
+	config_setting_t *s = config_setting_add(g, k, CONFIG_TYPE_INT64);
+
+	if (s)
+		config_setting_set_int64(s, v);
+}
+
+static void
 add_bool(config_setting_t *g, const char *k, bool v)
 {
 	config_setting_t *s = config_setting_add(g, k, CONFIG_TYPE_BOOL);
 
 	if (s)
 		config_setting_set_bool(s, v);
+}
+
+/* A profile's policy, as the loader reads it back (vnswitch.conf(5)). */
+static int
+save_policy(config_setting_t *e, const struct sw_profile *p)
+{
+	static const char *const acl_key[SW_DIR_N] = { "acl_in", "acl_out" };
+	static const char *const pol_key[SW_DIR_N] = { "police_in", "police_out" };
+	struct sw_conf_policy cp;
+	config_setting_t *l, *g;
+	char a[SW_ACL_ACTION_MAX];
+
+	if (sw_policy_get_conf(&p->pol, &cp))
+		return -1;
+	for (int d = 0; d < SW_DIR_N; d++) {
+		const struct sw_pol_conf *pc = &cp.police_conf[d];
+		bool bytes = pc->mode == SW_POL_BYTES;
+
+		if (cp.n_rules[d]) {
+			l = config_setting_add(e, acl_key[d], CONFIG_TYPE_LIST);
+			for (size_t i = 0; l && i < cp.n_rules[d]; i++) {
+				const struct sw_conf_acl_rule *r = &cp.rules[d][i];
+
+				g = config_setting_add(l, NULL, CONFIG_TYPE_GROUP);
+				add_int(g, "priority", r->priority);
+				add_str(g, "match", r->match);
+				add_str(g, "action", r->action);
+			}
+		}
+		if (!cp.police[d])
+			continue;
+		g = config_setting_add(e, pol_key[d], CONFIG_TYPE_GROUP);
+		add_int64(g, bytes ? "rate_kbps" : "rate_pps", pc->rate);
+		add_int64(g, bytes ? "burst_bytes" : "burst_packets", pc->burst);
+		if (pc->trtcm) {
+			add_int64(g, bytes ? "peak_rate_kbps" : "peak_rate_pps", pc->peak_rate);
+			add_int64(g, bytes ? "peak_burst_bytes" : "peak_burst_packets",
+				pc->peak_burst);
+		}
+		if (pc->exceed.type != SW_POL_ACT_DEFAULT) {
+			sw_pol_format_action(pc->exceed, a, sizeof(a));
+			add_str(g, "exceed", a);
+		}
+		if (pc->yellow.type != SW_POL_ACT_DEFAULT) {
+			sw_pol_format_action(pc->yellow, a, sizeof(a));
+			add_str(g, "yellow", a);
+		}
+	}
+	/* One default for both directions, or one each. */
+	if (!strcmp(cp.acl_default[0], cp.acl_default[1])) {
+		if (cp.acl_default[0][0])
+			add_str(e, "acl_default", cp.acl_default[0]);
+	} else {
+		g = config_setting_add(e, "acl_default", CONFIG_TYPE_GROUP);
+		add_str(g, "in", cp.acl_default[0][0] ? cp.acl_default[0] : "allow");
+		add_str(g, "out", cp.acl_default[1][0] ? cp.acl_default[1] : "allow");
+	}
+	sw_conf_policy_free(&cp);
+	return 0;
 }
 
 int
@@ -118,6 +187,10 @@ sw_config_save(struct sw *sw, const char *path, char *err, size_t errlen)
 		add_int(e, "type_version", p->type_version);
 		if (p->has_vlan)
 			add_int(e, "vlan", p->vlan);
+		if (save_policy(e, p)) {
+			snprintf(err, errlen, "config save: out of memory");
+			goto out;
+		}
 	}
 
 	/* Configured vEths only: auto-created and VDP ones come back by
@@ -209,11 +282,48 @@ veth_same(const struct sw *sw, const struct sw_veth *v, const struct sw_conf_vet
 		(!own || v->vlan == cv->vlan);
 }
 
+/* The policies the new configuration's profiles need built: built[i] for
+ * c->profiles[i], need[i] when it is new or its policy changed.  0, or -1
+ * with a message (bad rules are caught by the loader; this is for
+ * configurations built otherwise, and out of memory). */
+static int
+build_policies(struct sw *sw, const struct sw_conf *c, struct sw_profile_pol *built, bool *need,
+	char *err, size_t errlen)
+{
+	for (size_t i = 0; i < c->n_profiles; i++) {
+		const struct sw_conf_profile *cp = &c->profiles[i];
+		int32_t idx = sw_profile_index(sw, cp->name);
+		struct sw_conf_policy cur;
+
+		if (idx >= 0) {
+			if (sw_policy_get_conf(&sw->profiles[idx].pol, &cur)) {
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			need[i] = !sw_conf_policy_equal(&cur, &cp->policy);
+			sw_conf_policy_free(&cur);
+		} else {
+			need[i] = true;
+		}
+		if (need[i] && sw_policy_build(cp->name, &cp->policy, &built[i], err, errlen)) {
+			char msg[512];
+
+			snprintf(msg, sizeof(msg), "%s", err);
+			snprintf(err, errlen, "%s:%d: %s", c->path, cp->line, msg);
+			need[i] = false;
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 sw_config_apply(struct sw *sw, const struct sw_conf *c, uint64_t now, char *err, size_t errlen)
 {
 	struct sw_htab binds, macs; /* the final bindings: per port, and MAC+VLAN */
 	uint32_t *count, n_final = 0;
+	struct sw_profile_pol *built = NULL;
+	bool *need = NULL;
 	int rc = -1;
 
 	/* 1. Checks.  Ports: the same set, names and kinds (back-ends stay). */
@@ -359,6 +469,15 @@ sw_config_apply(struct sw *sw, const struct sw_conf *c, uint64_t now, char *err,
 			c->path, n_final, sw->max_veths);
 		goto out;
 	}
+	/* The profiles' policies, compiled before anything changes. */
+	built = calloc(c->n_profiles ? c->n_profiles : 1, sizeof(*built));
+	need = calloc(c->n_profiles ? c->n_profiles : 1, sizeof(*need));
+	if (!built || !need) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (build_policies(sw, c, built, need, err, errlen))
+		goto out;
 
 	/* 2. Apply; nothing below can fail.  Order matters: vEths that go
 	 * (or change) go first, so they neither hold a binding another vEth
@@ -402,16 +521,20 @@ sw_config_apply(struct sw *sw, const struct sw_conf *c, uint64_t now, char *err,
 	/* Removed profiles have no user left (checked above): tombstones
 	 * first, so that their slots can take the new ones. */
 	for (size_t i = 0; i < sw->n_profiles; i++)
-		if (sw->profiles[i].name[0] && !conf_profile(c, sw->profiles[i].name))
+		if (sw->profiles[i].name[0] && !conf_profile(c, sw->profiles[i].name)) {
+			sw_policy_free(&sw->profiles[i].pol);
 			memset(&sw->profiles[i], 0, sizeof(sw->profiles[i]));
+		}
 	for (size_t i = 0; i < c->n_profiles; i++) {
 		const struct sw_conf_profile *cp = &c->profiles[i];
 		int32_t idx = sw_profile_index(sw, cp->name);
 
 		if (idx < 0) {
-			sw_profile_add(sw, cp, err, errlen);
+			sw_profile_add_built(sw, cp, &built[i], err, errlen);
 			continue;
 		}
+		if (need[i])
+			sw_policy_install(sw, idx, &built[i], now);
 		if (sw->profiles[idx].type_id != cp->type_id ||
 			sw->profiles[idx].type_version != cp->type_version ||
 			sw->profiles[idx].has_vlan != cp->has_vlan ||
@@ -431,6 +554,10 @@ sw_config_apply(struct sw *sw, const struct sw_conf *c, uint64_t now, char *err,
 	err[0] = '\0';
 	rc = 0;
 out:
+	for (size_t i = 0; built && i < c->n_profiles; i++)
+		sw_policy_free(&built[i]); /* what was not installed */
+	free(built);
+	free(need);
 	free(count);
 	sw_htab_free(&binds);
 	sw_htab_free(&macs);

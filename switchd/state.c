@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "switchd/cplane.h"
+#include "switchd/policy.h"
 #include "switchd/sw_internal.h"
 #include "vntag/eth.h"
 
@@ -224,6 +225,9 @@ sw_state_dump(struct sw_writer *w, struct sw *sw, uint64_t now)
 	sw_state_ports(w, sw);
 	sw_state_veths(w, sw, now);
 	sw_state_fdb(w, sw, now, -1);
+	/* Per-vEth policy: the same documents as vnctl show acl / show qos. */
+	sw_policy_show_acl(w, sw, NULL);
+	sw_policy_show_qos(w, sw, now, NULL);
 	sw_totals(sw, &tot);
 	sw_state_counters(w, "totals", &tot);
 	if (sw->cp)

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "switchd/acl.h"
 #include "switchd/admin.h"
 #include "switchd/cplane.h"
+#include "switchd/policy.h"
 #include "switchd/sw_internal.h"
 #include "vntag/etag.h"
 #include "vntag/eth.h"
@@ -32,6 +34,10 @@ sw_drop_name(enum sw_drop d)
 		[SW_DROP_SAME_VETH] = "same_veth",
 		[SW_DROP_NO_ROUTE] = "no_route",
 		[SW_DROP_UNKNOWN_CHANNEL] = "unknown_channel",
+		[SW_DROP_ACL_IN] = "acl_in",
+		[SW_DROP_ACL_OUT] = "acl_out",
+		[SW_DROP_POLICE_IN] = "police_in",
+		[SW_DROP_POLICE_OUT] = "police_out",
 		[SW_DROP_TX_FULL] = "tx_full",
 	};
 	return (unsigned)d < SW_DROP_MAX ? names[d] : "unknown";
@@ -157,6 +163,10 @@ sw_create(const struct sw_conf *conf, char *err, size_t errlen)
 	sw->conf.profiles =
 		dup_array(conf->profiles, conf->n_profiles, sizeof(*conf->profiles));
 	sw->conf.veths = dup_array(conf->veths, conf->n_veths, sizeof(*conf->veths));
+	/* The copy keeps no ACL rules: they belong to the caller's conf, and
+	 * the running ones are the profiles' (sw->profiles[i].pol). */
+	for (size_t i = 0; sw->conf.profiles && i < conf->n_profiles; i++)
+		memset(&sw->conf.profiles[i].policy, 0, sizeof(sw->conf.profiles[i].policy));
 	sw->n_ports = (unsigned)conf->n_ports;
 	sw->ports = calloc(conf->n_ports ? conf->n_ports : 1, sizeof(*sw->ports));
 	sw->n_profiles = conf->n_profiles;
@@ -220,6 +230,10 @@ sw_create(const struct sw_conf *conf, char *err, size_t errlen)
 		p->type_version = cp->type_version;
 		p->vlan = cp->vlan;
 		p->has_vlan = cp->has_vlan;
+		if (sw_policy_build(cp->name, &cp->policy, &p->pol, err, errlen)) {
+			sw_destroy(sw);
+			return NULL;
+		}
 	}
 	sw->default_profile =
 		conf->default_profile[0] ? sw_profile_index(sw, conf->default_profile) : -1;
@@ -243,6 +257,10 @@ sw_destroy(struct sw *sw)
 	for (unsigned i = 0; sw->ports && i < sw->n_ports; i++)
 		if (sw->ports[i].ops && sw->ports[i].ops->close)
 			sw->ports[i].ops->close(&sw->ports[i]);
+	for (size_t s = 0; sw->veths && s < sw->slots_hwm; s++)
+		sw_policy_veth_detach(&sw->veths[s]);
+	for (size_t i = 0; sw->profiles && i < sw->n_profiles; i++)
+		sw_policy_free(&sw->profiles[i].pol);
 	sw_htab_free(&sw->by_id);
 	sw_htab_free(&sw->by_bind);
 	sw_htab_free(&sw->by_mac);
@@ -256,6 +274,7 @@ sw_destroy(struct sw *sw)
 	free(sw->profiles);
 	sw_conf_free(&sw->conf);
 	free(sw);
+	sw_acl_quiesce(); /* the destroyed ACLs' postponed classifier frees */
 }
 
 void
@@ -568,6 +587,9 @@ sw_veth_add_macs(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin or
 	if (tmp.profile >= 0)
 		sw_event_log(sw, tmp.id, SW_EV_PROFILE, now, "profile %s",
 			sw->profiles[tmp.profile].name);
+	/* Its policy state (none without a profile with policy).  Out of
+	 * memory here leaves the vEth failing closed (sw.h), logged. */
+	sw_policy_veth_attach(sw, slot);
 	return 0;
 }
 
@@ -600,7 +622,10 @@ sw_veth_rebind(struct sw *sw, int32_t slot, int32_t profile, uint16_t vlan, cons
 	sw_vlan_unlink(sw, slot);
 	sw_fdb_flush_dst(&sw->fdb, slot);
 	sw->n_extra_macs -= v->n_extra_macs;
-	v->profile = profile;
+	if (v->profile != profile) {
+		v->profile = profile;
+		sw_policy_veth_attach(sw, slot); /* the new profile's policy, fresh */
+	}
 	v->vlan = vlan;
 	v->own_vlan = true;
 	memcpy(v->mac, mac, VN_ETH_ALEN);
@@ -633,6 +658,7 @@ sw_veth_remove(struct sw *sw, uint32_t id, uint64_t now, const char *reason)
 	sw->n_veths--;
 	sw->n_extra_macs -= v->n_extra_macs;
 	sw_event_log(sw, id, SW_EV_DELETED, now, "%s", reason);
+	sw_policy_veth_detach(v);
 	memset(v, 0, sizeof(*v));
 	sw->free_next[slot] = sw->free_head;
 	sw->free_head = slot;

@@ -26,6 +26,8 @@ struct sw;
 struct sw_port;
 struct sw_trace;
 struct sw_cplane;
+struct sw_acl;
+struct sw_veth_pol;
 
 /* Why a frame was dropped.  Every drop in the pipeline bumps exactly one of
  * these on the ingress port and, once the vEth is known, on the vEth --
@@ -48,6 +50,16 @@ enum sw_drop {
 	 * (none granted by CDCP, or the station went away); or a unicast to a
 	 * vEth whose channel is not active. */
 	SW_DROP_UNKNOWN_CHANNEL,
+	/* Per-vEth policy (its profile's acl_in / police_in): the source
+	 * vEth's ingress ACL denied the frame, or its ingress policer dropped
+	 * it (counted like the reasons above, on the ingress port and vEth). */
+	SW_DROP_ACL_IN,
+	/* The destination vEth's egress ACL denied, or its egress policer
+	 * dropped, one copy: counted per copy like tx_full, on the egress
+	 * port and the destination vEth. */
+	SW_DROP_ACL_OUT,
+	SW_DROP_POLICE_IN,
+	SW_DROP_POLICE_OUT,
 	SW_DROP_TX_FULL, /* the egress port could not take the frame */
 	SW_DROP_MAX
 };
@@ -148,6 +160,24 @@ struct sw_veth {
 	uint64_t win_rx_frames, win_tx_frames, win_rx_bytes, win_tx_bytes, win_drops;
 	/* Flood list of its VLAN: slots, -1 terminated. */
 	int32_t vlan_next, vlan_prev;
+	/* Per-vEth policy (policy.c): has_policy when its profile has any
+	 * (the datapath looks at nothing else for vEths without); then 'pol'
+	 * holds its ACL hit counters and policer buckets, owned by the vEth.
+	 * has_policy with pol NULL (no memory for it) drops the vEth's
+	 * traffic as acl_in / acl_out: policy fails closed. */
+	bool has_policy;
+	struct sw_veth_pol *pol;
+};
+
+/* A profile's policy as the switch runs it (policy.c), owned by the
+ * profile: the compiled ACL of each direction (NULL: none, every frame
+ * passes) and the policer settings every vEth of the profile gets its own
+ * buckets from. */
+struct sw_profile_pol {
+	struct sw_acl *acl[SW_DIR_N];
+	bool police[SW_DIR_N];
+	struct sw_pol_conf police_conf[SW_DIR_N];
+	bool active; /* any of the above */
 };
 
 struct sw_profile {
@@ -156,6 +186,7 @@ struct sw_profile {
 	uint8_t type_version;
 	uint16_t vlan;
 	bool has_vlan;
+	struct sw_profile_pol pol;
 };
 
 /* Create a switch from a validated configuration; ports get no back-end
@@ -191,6 +222,12 @@ size_t sw_n_profiles(const struct sw *sw);
  */
 void sw_input(struct sw *sw, unsigned port, const uint8_t *frame, size_t len, uint64_t now,
 	struct sw_trace *trace);
+/* The same, with the time the frame was received when that is earlier
+ * than 'now' (live: the kernel's receive timestamp of a frame that waited
+ * in the ring).  The per-vEth policers go by it, so that a batch read late
+ * does not look like a burst; everything else goes by 'now'. */
+void sw_input_rx(struct sw *sw, unsigned port, const uint8_t *frame, size_t len, uint64_t now,
+	uint64_t rx_us);
 
 /* Control frames (destination 01-80-C2-00-00-0x) are offered to this
  * callback first; it returns true when it consumed the frame. */

@@ -39,6 +39,19 @@ sw_mac_u64(const uint8_t *m)
 
 struct sw_event;
 
+/* Per-vEth policy state (policy.c), one allocation: the policers of its
+ * profile's directions and the hit counters of its ACL rules, one per
+ * rule of the profile's compiled ACL in list order, then the default's. */
+struct sw_acl_hit {
+	uint64_t frames, bytes; /* bytes: the inner frame, as the policer counts */
+};
+struct sw_veth_pol {
+	struct sw_pol pol[SW_DIR_N];       /* used where the profile polices */
+	uint32_t n_rules[SW_DIR_N];        /* rules of the ACL it was built for */
+	struct sw_acl_hit *hits[SW_DIR_N]; /* n_rules + 1, or NULL: no ACL */
+	struct sw_acl_hit data[];          /* backing store of hits */
+};
+
 struct sw_fdb {
 	struct sw_htab t; /* k1 = SW_FDB_K1, k2 = 0, val = destination, aux = last seen (us) */
 	uint64_t aging_us;
@@ -102,7 +115,9 @@ struct sw {
 	struct sw_cplane *cp;
 
 	/* Scratch buffer for one inner frame being rebuilt (no allocation per
-	 * frame): headroom for the largest tag stack, then a jumbo frame. */
+	 * frame): the policy stages build the inner frame here (DA SA
+	 * EtherType payload, every tag removed) for the ACL and for remarking
+	 * (the input frame is never written). */
 	uint8_t scratch[16384];
 };
 

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "switchd/policer.h"
+
 #define SW_NAME_MAX 32
 
 enum sw_role { SW_ROLE_UPLINK, SW_ROLE_HOST };
@@ -84,12 +86,43 @@ struct sw_conf_port {
 	int line;                /* where it was defined, for later messages */
 };
 
+/*
+ * Per-vEth policy of a profile (issue 6): ACLs and policers per direction.
+ * "in" is what a vEth sends (checked as it enters the switch), "out" what
+ * is sent to it (checked per copy, before encapsulation).
+ */
+enum sw_dir { SW_DIR_IN, SW_DIR_OUT, SW_DIR_N };
+#define SW_ACL_MATCH_MAX  1024 /* one rule's match string, NUL included */
+#define SW_ACL_ACTION_MAX 32   /* an action string, NUL included */
+
+struct sw_conf_acl_rule {
+	int64_t priority; /* 0..65535, the higher wins */
+	char match[SW_ACL_MATCH_MAX];
+	char action[SW_ACL_ACTION_MAX];
+	int line;
+};
+
+struct sw_conf_policy {
+	/* Rules in list order (ties of priority go to the earlier rule).
+	 * rules[d] is a heap array owned by whoever owns the profile: the
+	 * struct sw_conf (sw_conf_free frees it) or the caller of the admin
+	 * functions, which copy what they keep. */
+	size_t n_rules[SW_DIR_N];
+	struct sw_conf_acl_rule *rules[SW_DIR_N];
+	/* When no rule matches: "" is allow. */
+	char acl_default[SW_DIR_N][SW_ACL_ACTION_MAX];
+	bool police[SW_DIR_N];
+	struct sw_pol_conf police_conf[SW_DIR_N]; /* validated by sw_pol_check */
+	int police_line[SW_DIR_N];
+};
+
 struct sw_conf_profile {
 	char name[SW_NAME_MAX];
 	uint32_t type_id;     /* VSI type id, 24 bits */
 	uint8_t type_version; /* VSI type version */
 	bool has_vlan;
 	uint16_t vlan;
+	struct sw_conf_policy policy;
 	int line;
 };
 
@@ -134,6 +167,29 @@ int sw_conf_load(const char *path, struct sw_conf *conf, char *err, size_t errle
 int sw_conf_load_string(
 	const char *text, const char *name, struct sw_conf *conf, char *err, size_t errlen);
 void sw_conf_free(struct sw_conf *conf);
+
+/* Free a policy's rule arrays (the struct itself is the caller's). */
+void sw_conf_policy_free(struct sw_conf_policy *p);
+/* Deep copy (rule arrays duplicated): 0, or -1 when out of memory. */
+int sw_conf_policy_copy(struct sw_conf_policy *dst, const struct sw_conf_policy *src);
+/* Does the policy do anything (a rule, a default other than allow, a
+ * policer)? */
+bool sw_conf_policy_active(const struct sw_conf_policy *p);
+/* Check a whole policy as the loader does; the message names the profile,
+ * the direction and the rule ("profile 'web' acl_in rule 2 (priority 100):
+ * cannot parse match ..."). */
+int sw_conf_policy_check(
+	const char *profile, const struct sw_conf_policy *p, char *err, size_t errlen);
+/* Parse a policer's settings given as key/value strings (vnctl):
+ * rate_kbps, burst_bytes, rate_pps, burst_packets, peak_rate_kbps,
+ * peak_burst_bytes, peak_rate_pps, peak_burst_packets, exceed, yellow.
+ * Validated with sw_pol_check.  0 or -1. */
+int sw_conf_police_parse(const char *const *keys, const char *const *values, size_t n,
+	struct sw_pol_conf *out, char *err, size_t errlen);
+/* Is 'key' one of the policer settings above? */
+bool sw_conf_police_key(const char *key);
+/* "in"/"out" */
+const char *sw_dir_name(enum sw_dir d);
 
 const char *sw_mode_name(enum sw_mode m);
 /* "disabled", "rx", "tx", "rxtx"; parse returns -1 for anything else. */

@@ -58,6 +58,11 @@ usage(FILE *out)
 		fprintf(out, "  %-14s %-12s %s\n", commands[i].name, commands[i].args,
 			commands[i].help);
 	fprintf(out,
+		"  and the daemon's: vnctl list-commands (show veths, show acl [veth ID],\n"
+		"  show qos [veth ID], acl add PROFILE in|out priority N [match M] action A,\n"
+		"  acl del PROFILE in|out priority N [match M], profile set NAME\n"
+		"  [police_in|police_out none|SETTINGS] [acl_default A], ...; see vnctl(8))\n");
+	fprintf(out,
 		"\noptions:\n"
 		"  -f, --format FMT  output format: plain (default), keyvalue, json\n"
 		"  -c, --ctl PATH    control socket (default " VNCTL_DEFAULT_CTL ")\n"

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "switchd/acl.h"
 #include "switchd/admin.h"
 #include "switchd/cplane.h"
 #include "switchd/ctl.h"
@@ -119,6 +120,7 @@ d_reload(void *aux, char *err, size_t errlen)
 		fprintf(stderr, "vnswitchd: configuration not reloaded: %s\n", err);
 	else
 		fprintf(stderr, "vnswitchd: configuration reloaded from %s\n", d->conf_path);
+	sw_acl_quiesce(); /* replaced ACLs: postponed classifier frees (acl.h) */
 	return rc;
 }
 

@@ -5,6 +5,10 @@ tests_bench_pipeline_SOURCES = tests/bench-pipeline.c
 tests_bench_pipeline_LDADD = $(SWITCHD_LIBS)
 CLEANFILES += tests/bench-pipeline
 
-bench: tests/bench-pipeline
+# bench-pipeline: the pipeline (with per-vEth policy) against the I/O floor,
+# and vEth scaling; bench-acl (switchd/policy.mk): the ACL engine with and
+# without its flow cache as rules and masks grow.
+bench: tests/bench-pipeline tests/bench-acl
 	tests/bench-pipeline $(BENCH_SECONDS)
+	tests/bench-acl $(BENCH_ACL_SECONDS)
 .PHONY: bench

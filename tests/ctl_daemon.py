@@ -372,7 +372,7 @@ def fdb(d, *argv):
 DROPS = [
     "malformed", "missing_tag", "wrong_direction", "unknown_veth", "vlan_not_allowed",
     "spoofed_source", "self_reflection", "limit", "port_down", "reserved_da", "same_veth",
-    "no_route", "unknown_channel", "tx_full",
+    "no_route", "unknown_channel", "acl_in", "acl_out", "police_in", "police_out", "tx_full",
 ]
 COUNTER_KEYS = ["rx_frames", "rx_bytes", "tx_frames", "tx_bytes", "drops"]
 VETH_KEYS_HEAD = ["id", "port", "bind"]
@@ -384,9 +384,10 @@ RATE_KEYS = ["rx_pps", "tx_pps", "rx_bps", "tx_bps"]
 
 COMMANDS = [
     "show ports", "show veths", "show fdb", "show counters", "show profiles", "show events",
-    "show lldp neighbors", "show lldp statistics", "show evb", "show ecp", "show vdp",
+    "show acl", "show qos", "show lldp neighbors", "show lldp statistics", "show evb", "show ecp", "show vdp",
     "show schannels", "version", "list-commands", "veth add", "veth del", "veth set",
-    "profile add", "profile del", "profile set", "port set", "counters clear", "config save",
+    "profile add", "profile del", "profile set", "acl add", "acl del", "port set",
+    "counters clear", "config save",
     "config reload", "trace", "inject", "time warp",
 ]
 
@@ -728,16 +729,46 @@ def test_concurrency(d):
     check(all(r.returncode == 0 for r in dels), "10 concurrent veth del succeed")
 
 
+def strip_policy(obj):
+    """show acl / qos / profiles without what traffic changes."""
+    if isinstance(obj, list):
+        return [strip_policy(x) for x in obj]
+    if isinstance(obj, dict):
+        return {
+            k: strip_policy(v)
+            for k, v in obj.items()
+            if k not in ("hits", "bytes", "bucket", "counters", "lookups", "cache_hits",
+                         "cache_misses", "generation")
+        }
+    return obj
+
+
 def test_save(d):
     ok_result(d, "profile", "add", "A-z_0.9:x", "type_id", "0xFFFFFF", "type_version", "255", "vlan", "4094")
+    # Policy on the profile of vEth 103 (issue 6): saved and loaded back.
+    ok_result(d, "acl", "add", "db", "in", "priority", "100", "match", "tcp,tp_dst=22", "action", "deny")
+    ok_result(d, "acl", "add", "db", "out", "priority", "10", "match", "udp,nw_src=10.0.0.0/8",
+              "action", "set_dscp=8")
+    ok_result(d, "profile", "set", "db", "acl_default_in", "deny", "police_out", "rate_kbps", "1000",
+              "burst_bytes", "15000", "exceed", "set_pcp=1")
+    acl = j(d, "show", "acl", "veth", "103")
+    check(len(acl) == 1 and [r["match"] for r in acl[0]["in"]["rules"]] == ["tcp,tp_dst=22"]
+          and acl[0]["in"]["default"]["action"] == "deny", "show acl veth 103", acl)
+    qos = j(d, "show", "qos", "veth", "103")
+    check(len(qos) == 1 and qos[0]["out"]["active"] and qos[0]["out"]["rate"] == 1000
+          and qos[0]["out"]["bucket"]["tokens"] == 15000, "show qos veth 103", qos)
+    refused(d, "acl", "add", "db", "in", "priority", "1", "match", "tcp,nw_dst=1.2.3.4/40", "action", "deny")
+    refused(d, "acl", "add", "db", "sideways", "priority", "1", "action", "deny")
+    refused(d, "profile", "set", "db", "police_in", "rate_kbps", "0", "burst_bytes", "2000")
     saved = os.path.join(d.dir, "saved.conf")
     r = ok_result(d, "config", "save", saved)
     check(saved in r["message"] and os.path.exists(saved), "config save PATH writes the file", r)
     check(not os.path.exists(saved + ".tmp"), "config save leaves no temporary file")
     b = Daemon("saved", saved)
     try:
-        for what in ("veths", "ports", "profiles"):
-            x, y = strip_dynamic(j(d, "show", what)), strip_dynamic(j(b, "show", what))
+        for what in ("veths", "ports", "profiles", "acl", "qos"):
+            x = strip_policy(strip_dynamic(j(d, "show", what)))
+            y = strip_policy(strip_dynamic(j(b, "show", what)))
             check(x == y, "config save: show %s loads back the same" % what, "%s\n vs %s" % (x, y))
         # The same behaviour too: vEths that follow a profile still do.
         for dd in (d, b):

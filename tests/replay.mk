@@ -15,6 +15,8 @@ REPLAY_CASES = \
 	tests/replay/lldpad-assoc \
 	tests/replay/lldpad-keepalive-expiry \
 	tests/replay/oversize \
+	tests/replay/policy-acl \
+	tests/replay/policy-police \
 	tests/replay/real-lldpad-control \
 	tests/replay/real-vntag-5variants \
 	tests/replay/schannel-cdcp \

@@ -460,6 +460,131 @@ def schannel_cdcp(c):
     c.at(12.1, "up0", frame(M2S, U1, ctag(10), label=c.label()))  # F10 dropped
 
 
+# ---- per-vEth policy (ACLs, policers) -------------------------------------------------
+# IPv4 frames written header by header; the label goes into the L4 payload.
+# UDP and TCP checksums are 0 (tshark does not check them; 0 is "no UDP
+# checksum" in IPv4); the IPv4 header checksum is computed, so that a
+# remark that breaks it shows (replay.py checks it in every output).
+
+
+def csum16(b):
+    s = sum(b[i] << 8 | b[i + 1] for i in range(0, len(b) - 1, 2))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def ipv4(src, dst, proto, l4, dscp=0):
+    addr = lambda a: bytes(int(x) for x in a.split("."))
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, dscp << 2, 20 + len(l4), 0x1234, 0, 64, proto, 0,
+                    addr(src), addr(dst))
+    return h[:10] + struct.pack("!H", csum16(h)) + h[12:] + l4
+
+
+def tcp(sport, dport, payload):
+    return struct.pack("!HHIIBBHHH", sport, dport, 1, 0, 0x50, 0x02, 8192, 0, 0) + payload
+
+
+def udp(sport, dport, payload):
+    return struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+
+
+def icmp_echo(payload):
+    h = struct.pack("!BBHHH", 8, 0, 0, 1, 1) + payload
+    return h[:2] + struct.pack("!H", csum16(h + b"\0" * (len(h) & 1))) + h[4:]
+
+
+def ip_frame(dst, src, *tags, label, proto="udp", sport=40000, dport=9, nw_src="192.0.2.1",
+             nw_dst="198.51.100.1", inner=None):
+    """DA SA [tags] 0x0800 IPv4 {tcp|udp|icmp} carrying the label, padded to
+    60 bytes on the wire, or to an inner frame (DA..payload, no tags) of
+    'inner' bytes."""
+    l4len = {"tcp": 20, "udp": 8, "icmp": 8}[proto]
+    payload = label.encode()
+    if inner is not None:
+        payload += bytes(inner - 14 - 20 - l4len - len(payload))
+    l4 = (tcp(sport, dport, payload) if proto == "tcp" else udp(sport, dport, payload)
+          if proto == "udp" else icmp_echo(payload))
+    num = {"tcp": 6, "udp": 17, "icmp": 1}[proto]
+    f = mac(dst) + mac(src) + b"".join(tags) + b"\x08\x00" + ipv4(nw_src, nw_dst, num, l4)
+    return f + bytes(max(0, 60 - len(f)))
+
+
+@case
+def policy_acl(c):
+    # h1 (vntag): vif 5 = vEth 100 (profile web), vif 6 = vEth 101 (plain);
+    # h2 (vepa): M1 = vEth 200 (web); h3 (etag): E-CID 300 = vEth 300 (web);
+    # up0: VLAN 10.  README lists what each frame proves.
+    t = [0.0]
+
+    def at(port, data):
+        c.at(t[0], port, data)
+        t[0] = round(t[0] + 0.01, 6)
+
+    L = c.label
+    # F1-F5: every station makes itself known (non-IP: only defaults match).
+    at("up0", frame(BCAST, U1, ctag(10), label=L()))
+    at("h1", frame(BCAST, V5, vntag(svif=5), label=L()))
+    at("h1", frame(BCAST, V6, vntag(svif=6), label=L()))
+    at("h2", frame(BCAST, M1, ctag(10), label=L()))
+    at("h3", frame(BCAST, E300, etag(ecid=300), label=L()))
+    # Ingress (acl_in of the sender's profile).
+    at("h1", ip_frame(U1, V5, vntag(svif=5), label=L(), proto="tcp", dport=22))  # F6 deny
+    at("h1", ip_frame(U1, V5, vntag(svif=5), label=L(), proto="tcp", dport=443))  # F7 allow
+    at("h1", ip_frame(U1, V5, vntag(svif=5), label=L(), dport=5060))  # F8 DSCP 46
+    at("h1", ip_frame(U1, V5, vntag(svif=5), label=L(), proto="icmp"))  # F9 PCP 5
+    at("h1", ip_frame(U1, V6, vntag(svif=6), label=L(), proto="tcp", dport=22))  # F10 plain
+    at("h2", ip_frame(U1, M1, ctag(10), label=L(), proto="tcp", dport=22))  # F11 deny
+    at("h3", ip_frame(U1, E300, etag(ecid=300), label=L(), dport=5060))  # F12 DSCP 46
+    # Egress (acl_out of each destination vEth's profile).
+    at("up0", ip_frame(V5, U1, ctag(10), label=L(), proto="tcp", nw_src="198.51.100.7",
+                       nw_dst="192.0.2.5", dport=80))  # F13 deny
+    at("up0", ip_frame(V5, U1, ctag(10), label=L(), sport=5004, nw_src="192.0.2.77",
+                       nw_dst="192.0.2.5"))  # F14 DSCP 34
+    at("up0", ip_frame(E300, U1, ctag(10), label=L(), nw_src="203.0.113.9",
+                       nw_dst="192.0.2.30"))  # F15 E-PCP 3
+    at("up0", ip_frame(M1, U1, ctag(10), label=L(), nw_src="203.0.113.9",
+                       nw_dst="192.0.2.20"))  # F16 C-tag PCP 3
+    at("up0", ip_frame(BCAST, U1, ctag(10), label=L(), sport=5004, nw_src="192.0.2.77",
+                       nw_dst="192.0.2.255"))  # F17 flood: per-copy remark
+    at("up0", ip_frame(BCAST, U1, ctag(10), label=L(), proto="tcp", nw_src="198.51.100.7",
+                       nw_dst="192.0.2.255"))  # F18 flood: denied by three vEths
+    # Both ways, on one port.
+    at("h1", ip_frame(V6, V5, vntag(svif=5), label=L(), dport=5060))  # F19 in 46 -> plain
+    at("h1", ip_frame(V5, V6, vntag(svif=6), label=L(), sport=5004))  # F20 out 34 to web
+    at("up0", ip_frame(V5, U1, ctag(10), label=L(), proto="tcp", nw_src="192.0.2.50",
+                       nw_dst="192.0.2.5", dport=80))  # F21 allow (default out)
+
+
+@case
+def policy_police(c):
+    # h1 (vntag): vif 5 = vEth 100 (police_in 100 kbit/s, burst 3000 B),
+    # vif 6 = vEth 101 (no policy, the neighbour), vif 7 = vEth 102
+    # (police_out 50 packets/s, burst 5, exceed set_dscp=8), vif 8 = vEth
+    # 103 (trTCM in: 80/160 kbit/s, 2000/4000 B, yellow set_dscp=10, red
+    # drop).  README computes every colour from the documented bucket.
+    V7, V8 = "52:54:00:00:00:07", "52:54:00:00:00:08"
+    c.at(0.0, "h1", frame(BCAST, V7, vntag(svif=7), label=c.label()))  # F1 learn V7
+    c.at(0.0, "up0", frame(BCAST, U1, ctag(10), label=c.label()))  # F2 learn U1
+    # F3-F82, in pairs: vif 5 (odd labels) then, 1 ms later, vif 6 (even):
+    # 40 inner frames of 1000 bytes each, one every 40 ms from t = 1 s
+    # (200 kbit/s each, twice vif 5's rate).
+    for i in range(40):
+        c.at(1.0 + 0.04 * i, "h1",
+             ip_frame(U1, V5, vntag(svif=5), label=c.label(), inner=1000))
+        c.at(1.0 + 0.04 * i + 0.001, "h1",
+             ip_frame(U1, V6, vntag(svif=6), label=c.label(), inner=1000))
+    # F83-F102: 20 frames to vif 7 from the uplink, one every 10 ms from
+    # t = 3 s (100 packets/s, twice vif 7's rate).
+    for i in range(20):
+        c.at(3.0 + 0.01 * i, "up0", ip_frame(V7, U1, ctag(10), label=c.label()))
+    # F103-F118: 16 inner frames of 1000 bytes from vif 8, one every 25 ms
+    # from t = 4 s (320 kbit/s against CIR 80 and PIR 160).
+    for i in range(16):
+        c.at(4.0 + 0.025 * i, "h1",
+             ip_frame(U1, V8, vntag(svif=8), label=c.label(), inner=1000))
+
+
 # ---- main -------------------------------------------------------------------------
 
 

@@ -12,7 +12,8 @@ For every case directory under tests/replay (one holding an `args` file):
   3. check the invariants every case must meet (each port received what was
      replayed into it, the tx counters in state.json match the captures,
      every output frame is at least 60 bytes and decodes in tshark without
-     a malformed-packet error);
+     a malformed-packet error, and every IPv4 header in it has a checksum
+     tshark finds good);
   4. check the case's own `checks` file, which states what the case proves
      (which frames must appear where, which drop counters move), so that a
      wrong regeneration cannot pass silently.
@@ -39,17 +40,21 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 # The tshark field dump of each output: expected/PORT.fields holds
-#   tshark -n -r PORT.pcap -T fields -E header=y -E separator=, -E aggregator=/ -e F...
-# with these fields (etag.* names as in Wireshark's packet-etag.c).
+#   tshark -n -r PORT.pcap -o ip.check_checksum:TRUE -T fields -E header=y
+#     -E separator=, -E aggregator=/ -e F...
+# with these fields (etag.* names as in Wireshark's packet-etag.c); the IPv4
+# DSCP and header checksum status (1 good, 0 bad: tshark verifies it) show
+# what policy remarked.
 FIELDS = [
     "frame.number", "frame.time_epoch", "frame.len", "eth.dst", "eth.src",
     "vntag.dir", "vntag.ptr", "vntag.dst", "vntag.looped", "vntag.src",
     "etag.pcp", "etag.iecid_base", "etag.iecid_ext", "etag.group",
     "etag.ecid_base", "etag.ecid_ext",
-    "vlan.priority", "vlan.id", "_ws.malformed",
+    "vlan.priority", "vlan.id", "ip.dsfield.dscp", "ip.checksum.status", "_ws.malformed",
 ]
-TSHARK_ARGS = ["-n", "-T", "fields", "-E", "header=y", "-E", "separator=,",
-               "-E", "aggregator=/"] + [a for f in FIELDS for a in ("-e", f)]
+TSHARK_ARGS = ["-n", "-o", "ip.check_checksum:TRUE", "-T", "fields", "-E", "header=y",
+               "-E", "separator=,", "-E", "aggregator=/"] + [
+                   a for f in FIELDS for a in ("-e", f)]
 ETH_MIN = 60
 GEN_T0 = 1700000000  # gen.py's time origin: the `t` pseudo-field counts from it
 
@@ -466,6 +471,11 @@ def check_invariants(case, out, fields):
             bad = [r["frame.number"] for r in fields.get(name, []) if r.get("_ws.malformed")]
             if bad:
                 case.fail(f"invariant: tshark finds {name}.pcap frames {bad} malformed")
+            # A remarked IPv4 header must still carry a valid checksum.
+            bad = [r["frame.number"] for r in fields.get(name, [])
+                   if r.get("ip.checksum.status") == "0"]
+            if bad:
+                case.fail(f"invariant: {name}.pcap frames {bad} have a bad IPv4 checksum")
     return state
 
 

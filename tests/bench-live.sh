@@ -77,7 +77,7 @@
 #
 # Exit: 0 when every switch ran (a missed target is reported, not an error),
 # 77 without root or a required tool, 1 when a switch could not be set up or
-# did not forward the frames as known unicast.
+# did not forward the frames as known unicast, 2 for a bad setting.
 # Everything started is stopped by PID (ovs-* by their pid files, checked
 # against /proc/PID/comm) and every namespace deleted by exact name in the
 # exit trap.
@@ -86,12 +86,16 @@ skip() {
 	echo "SKIP: bench-live: $*"
 	exit 77
 }
+bad() {
+	echo "bench-live: $*" >&2
+	exit 2
+}
 [ "$(id -u)" = 0 ] || skip "needs root (network namespaces, AF_PACKET)"
 GEN=${BENCH_LIVE_GEN:-txgen}
 case $GEN in
 txgen) gen_tool= ;;
 trafgen) gen_tool=trafgen ;;
-*) skip "BENCH_LIVE_GEN=$GEN: want txgen or trafgen" ;;
+*) bad "BENCH_LIVE_GEN=$GEN: want txgen or trafgen" ;;
 esac
 for t in ip bridge taskset timeout ethtool getconf chrt nice setsid $gen_tool; do
 	command -v "$t" >/dev/null 2>&1 || skip "no $t (scripts/setup.sh installs it)"
@@ -112,7 +116,7 @@ case ${BENCH_LIVE_SCHED:-fifo} in
 fifo) SCHED="chrt -f 1" SNAP_SCHED="chrt -f 2" ;;
 nice) SCHED="nice -n -20" SNAP_SCHED="nice -n -20" ;;
 none) SCHED="" SNAP_SCHED="" ;;
-*) skip "BENCH_LIVE_SCHED=$BENCH_LIVE_SCHED: want fifo, nice or none" ;;
+*) bad "BENCH_LIVE_SCHED=$BENCH_LIVE_SCHED: want fifo, nice or none" ;;
 esac
 SWITCHES=${BENCH_LIVE_SWITCHES:-vnswitchd ovs bridge bridge-rps}
 NCPU=$(getconf _NPROCESSORS_ONLN)
@@ -134,7 +138,7 @@ NSS="sw tx rx dc"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vnsw-bench-live.XXXXXX")
 failed=0
-GEN_PID=""   # timeout(1) around trafgen: it signals trafgen's process group
+GEN_PID=""   # timeout(1) around the generator: it signals its process group
 VNSW_PID=""  # vnswitchd
 OVS_DIR=""   # the running OVS instance's private directories
 PROF_PID=""  # perf / strace during the profile run

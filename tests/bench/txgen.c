@@ -6,8 +6,9 @@
  *
  *   txgen -i IFACE -f HEX [-n COUNT] [-g MICROSECONDS] [-L]
  *
- * -f  the frame as hex digits (":" , "-" and spaces are ignored), 14 to
- *     1514 bytes, without FCS
+ * -f  the frame as hex digits (":" , "-" and spaces are ignored), without
+ *     FCS: 14 to 96 bytes (86 with -L), what a 128-byte ring slot holds
+ *     (small slots: the ring stays in the cache)
  * -n  stop after COUNT frames (default: until SIGINT or SIGTERM)
  * -g  one frame per sendto() and this gap between frames (default: none,
  *     the ring is kept full)

@@ -13,7 +13,8 @@ CACHE=${VNSWITCH_CACHE:-/var/cache/vnswitch}
 TARBALL=${OVS_TARBALL:-/usr/src/openvswitch/openvswitch.tar.gz}
 [ -f "$TARBALL" ] || { echo "build-libovs: $TARBALL missing (apt-get install openvswitch-source)" >&2; exit 1; }
 
-key=$( (sha256sum "$TARBALL"; sha256sum "$0") | sha256sum | cut -c1-16)
+# Content only (not paths): any checkout of the same recipe reuses the cache.
+key=$( (sha256sum <"$TARBALL"; sha256sum <"$0") | sha256sum | cut -c1-16)
 PREFIX=$CACHE/libovs-$key
 if [ -f "$PREFIX/.complete" ]; then
 	ln -sfn "$PREFIX" "$CACHE/libovs"

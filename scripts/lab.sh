@@ -60,8 +60,11 @@ ns_exists() {
 daemon_pid() {
 	[ -f "$DIR/vnswitchd.pid" ] || return 1
 	pid=$(cat "$DIR/vnswitchd.pid")
-	[ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-	tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q vnswitchd || return 1
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+	# While 'ip netns exec' is still turning into vnswitchd the command line
+	# can read empty: only a non-empty one that is not ours means PID reuse.
+	cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
+	[ -z "$cmd" ] || echo "$cmd" | grep -q -e vnswitchd -e 'netns exec' || return 1
 	echo "$pid"
 }
 

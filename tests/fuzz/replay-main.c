@@ -106,7 +106,8 @@ run_dir(const char *dir, bool verbose)
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n) /* an empty directory leaves names NULL: qsort wants a valid pointer */
+		qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 

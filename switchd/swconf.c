@@ -1297,14 +1297,96 @@ load_common(config_t *cfg, int read_ok, const char *name, struct sw_conf *conf, 
 	return rc;
 }
 
+/*
+ * @include is refused: libconfig 1.5 exit()s on some include targets (a
+ * directory), reads files outside the one named, and reports their errors
+ * against the wrong file and line.  One configuration is one file.
+ */
+static int
+refuse_include(const char *text, const char *name, char *err, size_t errlen)
+{
+	int line = 1;
+
+	for (const char *p = text; *p; line++) {
+		const char *q = p;
+
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (!strncmp(q, "@include", 8)) {
+			snprintf(err, errlen,
+				"%s:%d: @include: not supported (one file holds the whole configuration)",
+				name, line);
+			return -1;
+		}
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		p++;
+	}
+	return 0;
+}
+
+#define SW_CONF_MAX_FILE (64u << 20)
+
 int
 sw_conf_load(const char *path, struct sw_conf *conf, char *err, size_t errlen)
 {
-	config_t cfg;
+	FILE *f = fopen(path, "r");
+	size_t n = 0, cap = 65536;
+	char *text = NULL;
+	int rc;
 
-	config_init(&cfg);
-	return load_common(
-		&cfg, config_read_file(&cfg, path) == CONFIG_TRUE, path, conf, err, errlen);
+	memset(conf, 0, sizeof(*conf));
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot read the file", path);
+		return -1;
+	}
+	/* Read it whole, then parse the text: the include check sees exactly
+	 * what libconfig will. */
+	for (;;) {
+		char *t;
+
+		if (n + 1 >= cap || !text) {
+			if (text)
+				cap *= 2;
+			if (cap > SW_CONF_MAX_FILE) {
+				snprintf(err, errlen, "%s: larger than %u bytes", path,
+					SW_CONF_MAX_FILE);
+				free(text);
+				fclose(f);
+				return -1;
+			}
+			t = realloc(text, cap);
+			if (!t) {
+				snprintf(err, errlen, "%s: out of memory", path);
+				free(text);
+				fclose(f);
+				return -1;
+			}
+			text = t;
+		}
+		size_t k = fread(text + n, 1, cap - n - 1, f);
+
+		n += k;
+		if (k == 0)
+			break;
+	}
+	rc = ferror(f);
+	fclose(f);
+	if (rc) {
+		snprintf(err, errlen, "%s: cannot read the file", path);
+		free(text);
+		return -1;
+	}
+	text[n] = '\0';
+	if (strlen(text) != n) {
+		snprintf(err, errlen, "%s: contains a NUL byte", path);
+		free(text);
+		return -1;
+	}
+	rc = sw_conf_load_string(text, path, conf, err, errlen);
+	free(text);
+	return rc;
 }
 
 int
@@ -1313,6 +1395,9 @@ sw_conf_load_string(
 {
 	config_t cfg;
 
+	memset(conf, 0, sizeof(*conf));
+	if (refuse_include(text, name, err, errlen))
+		return -1;
 	config_init(&cfg);
 	return load_common(
 		&cfg, config_read_string(&cfg, text) == CONFIG_TRUE, name, conf, err, errlen);

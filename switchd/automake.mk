@@ -18,7 +18,7 @@ switchd_vnctl_LDADD = switchd/libvncli.a lldp/liblldp.a vepa/libvepa.a vntag/lib
 # The switch core as a library: the daemon, the tests and the fuzzers link it.
 noinst_LIBRARIES += switchd/libswitchd.a
 switchd_libswitchd_a_SOURCES = \
-	switchd/swconf.c switchd/swconf.h \
+	switchd/swconf.c switchd/swconf.h switchd/swconf_int.h switchd/swconf_policy.c \
 	switchd/sw.c switchd/sw.h switchd/sw_internal.h \
 	switchd/htab.c switchd/htab.h \
 	switchd/pipeline.c \

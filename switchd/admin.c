@@ -33,6 +33,8 @@ sw_event_name(enum sw_event_kind k)
 		[SW_EV_DEASSOCIATED] = "deassociated",
 		[SW_EV_KEEPALIVE_EXPIRED] = "keepalive_expired",
 		[SW_EV_REFUSED] = "refused",
+		[SW_EV_FINDING_OPENED] = "finding_opened",
+		[SW_EV_FINDING_CLOSED] = "finding_closed",
 	};
 	return (unsigned)k < SW_EV_MAX ? names[k] : "unknown";
 }

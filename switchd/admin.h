@@ -29,6 +29,8 @@ enum sw_event_kind {
 	SW_EV_DEASSOCIATED,      /* VDP: de-associated by the station or the bridge */
 	SW_EV_KEEPALIVE_EXPIRED, /* VDP: no keep-alive within the supervision time */
 	SW_EV_REFUSED,           /* VDP: a request was refused (vEth 0: no vEth yet) */
+	SW_EV_FINDING_OPENED,    /* path audit: a finding opened (audit.h) */
+	SW_EV_FINDING_CLOSED,    /* path audit: ... and closed */
 	SW_EV_MAX
 };
 

@@ -83,6 +83,19 @@ cp_vdp_find_veth(struct sw_cplane *cp, uint32_t id, struct cp_chan **ch, struct 
 
 /* ---- admission --------------------------------------------------------------------- */
 
+/* A request on this channel for what vEth 'slot' holds: evidence for the
+ * path audit (two sources claim one binding). */
+static void
+cp_audit_conflict(struct cp_chan *ch, int32_t slot)
+{
+	char where[48], chan[32];
+
+	cp_chan_describe(ch, chan, sizeof(chan));
+	snprintf(where, sizeof(where), "%s %s", ch->port->cp->sw->ports[ch->port->idx].name,
+		chan);
+	sw_audit_conflict(ch->port->cp->sw, slot, ch->port->idx, where, ch->port->cp->now);
+}
+
 static const char *
 cp_vsiid_text(const uint8_t fmt, const uint8_t *vsiid, char *buf, size_t n)
 {
@@ -188,6 +201,7 @@ cp_plan(struct cp_chan *ch, const struct vdp_vsi *req, const struct vdp_filter *
 		if (owner < 0 && e)
 			owner = e->val;
 		if (owner >= 0 && owner != pl->self) {
+			cp_audit_conflict(ch, owner);
 			vn_eth_format_mac(pl->macs[i], m);
 			snprintf(why, wn, "MAC %s in VLAN %u is bound to vEth %u", m, pl->vlan,
 				sw->veths[owner].id);
@@ -200,6 +214,7 @@ cp_plan(struct cp_chan *ch, const struct vdp_vsi *req, const struct vdp_filter *
 			sw_htab_find(&sw->by_bind, SW_BIND_K1(kind, ch->id), p->idx);
 
 		if (e && e->val != pl->self) {
+			cp_audit_conflict(ch, e->val);
 			snprintf(why, wn, "%s %u on port %s is bound to vEth %u",
 				cp_chan_kind_name(ch->kind), ch->id, p->name,
 				sw->veths[e->val].id);

@@ -16,6 +16,7 @@
 
 #include "switchd/acl.h"
 #include "switchd/admin.h"
+#include "switchd/audit.h"
 #include "switchd/cplane.h"
 #include "switchd/ctlproto.h"
 #include "switchd/policy.h"
@@ -248,6 +249,23 @@ cmd_show_events(struct req *r, int argc, char **argv)
 		sw_w_obj_end(r->w);
 	}
 	sw_w_list_end(r->w);
+	return 0;
+}
+
+/* The path audit (audit.h): a verdict per vEth with its evidence. */
+static int
+cmd_diagnose(struct req *r, int argc, char **argv)
+{
+	uint32_t id = 0;
+
+	if (argc) {
+		if (argc != 2 || strcmp(argv[0], "veth"))
+			return fail(r, "usage: diagnose [veth ID]");
+		if (parse_veth_id(r, argv[1], &id))
+			return -1;
+	}
+	if (sw_audit_write(r->env->sw, id, r->w))
+		return fail(r, "no vEth %u", id);
 	return 0;
 }
 
@@ -1012,6 +1030,8 @@ static const struct ctl_cmd commands[] = {
 		"counters and drops by reason" },
 	{ "show profiles", "", 0, 0, cmd_show_profiles, "port profiles" },
 	{ "show events", "[veth ID]", 0, 2, cmd_show_events, "per-vEth history" },
+	{ "diagnose", "[veth ID]", 0, 2, cmd_diagnose,
+		"path audit: does each vEth's traffic take the path its association says" },
 	{ "show acl", "[veth ID]", 0, 2, cmd_show_acl,
 		"per-vEth ACL rules of its profile with the vEth's hits" },
 	{ "show qos", "[veth ID]", 0, 2, cmd_show_qos,

@@ -614,6 +614,30 @@ forward(struct pctx *c)
 
 /* ---- ingress ------------------------------------------------------------------ */
 
+/* The path audit (audit.h): a frame whose source MAC is bound to a vEth
+ * arrived some other way (untagged, on another vif / E-CID / channel, on
+ * an uplink).  Recorded on the vEth that binds it; looked for only while
+ * some MAC is bound at all, and never by a trace. */
+static void
+audit_stray(struct pctx *c, enum sw_seen_kind kind, unsigned bind, uint32_t key, uint16_t vlan)
+{
+	const uint8_t *sa = c->frame + VN_ETH_ALEN;
+	int32_t owner;
+
+	if (c->tr || !sw_audit_active(&c->sw->audit))
+		return;
+	owner = sw_audit_mac_owner(&c->sw->audit, sa);
+	if (owner >= 0 && owner != c->src_slot)
+		sw_audit_seen(c->sw, owner, sa, kind, bind, c->in->idx, vlan, key, c->now);
+}
+
+/* The VID of a frame's first tag when it is a C-tag, else 0. */
+static uint16_t
+first_cvid(const struct vn_eth *eth)
+{
+	return eth->n_tags && eth->tags[0].tpid == VN_ETH_CTAG ? eth->tags[0].vid : 0;
+}
+
 static struct sw_veth *
 auto_create(struct pctx *c, enum sw_bind kind, uint32_t key, uint16_t vlan)
 {
@@ -666,6 +690,7 @@ lookup_veth(struct pctx *c, uint64_t k1, enum sw_bind kind, uint32_t key, uint16
 	if (e) {
 		v = &c->sw->veths[e->val];
 	} else if (!c->in->auto_create) {
+		audit_stray(c, SW_SEEN_UNBOUND, kind, key, vlan);
 		drop(c, SW_DROP_UNKNOWN_VETH);
 		return NULL;
 	} else if (!(v = auto_create(c, kind, key, vlan))) {
@@ -712,6 +737,7 @@ ingress_vntag(struct pctx *c, const struct vn_eth *eth)
 	uint16_t vid = 0;
 
 	if (!eth->n_tags || eth->tags[0].tpid != VN_ETH_VNTAG) {
+		audit_stray(c, SW_SEEN_UNTAGGED, 0, 0, first_cvid(eth));
 		drop(c, SW_DROP_MISSING_TAG);
 		return false;
 	}
@@ -742,6 +768,7 @@ ingress_etag(struct pctx *c, const struct vn_eth *eth)
 	uint16_t vid = 0;
 
 	if (!eth->n_tags || eth->tags[0].tpid != VN_ETH_ETAG) {
+		audit_stray(c, SW_SEEN_UNTAGGED, 0, 0, first_cvid(eth));
 		drop(c, SW_DROP_MISSING_TAG);
 		return false;
 	}
@@ -814,6 +841,9 @@ ingress_schan(struct pctx *c, const struct vn_eth *eth)
 	if (!sw_schan_slot(c->in, svid)) {
 		if (c->tr)
 			sw_trace_step(c->tr, "ingress: S-VID %u is no active S-channel", svid);
+		audit_stray(c, SW_SEEN_CHANNEL, 0, svid,
+			eth->n_tags > 1 && eth->tags[1].tpid == VN_ETH_CTAG ? eth->tags[1].vid
+									    : 0);
 		drop(c, SW_DROP_UNKNOWN_CHANNEL);
 		return false;
 	}
@@ -837,6 +867,7 @@ ingress_uplink(struct pctx *c, const struct vn_eth *eth)
 		c->pcp = eth->tags[0].pcp;
 	}
 	if (!sw_vlan_test(c->in->vlans, vid)) {
+		audit_stray(c, SW_SEEN_UPLINK, 0, 0, vid);
 		drop(c, eth->n_tags ? SW_DROP_VLAN_NOT_ALLOWED : SW_DROP_MISSING_TAG);
 		return false;
 	}
@@ -943,9 +974,17 @@ input(struct sw *sw, unsigned port, const uint8_t *frame, size_t len, uint64_t n
 	 * the MACs bound to its own vEths). */
 	owner = sw_mac_owner(sw, c.vlan, eth.src);
 	if (owner >= 0 && owner != c.src_slot) {
+		if (!trace)
+			sw_audit_seen(sw, owner, eth.src, c.src ? SW_SEEN_VETH : SW_SEEN_UPLINK,
+				0, port, c.vlan, c.src ? c.src->id : 0, now);
 		drop(&c, SW_DROP_SPOOFED_SOURCE);
 		return;
 	}
+	/* Bound in another VLAN (or channel): forwarded, but the audit wants
+	 * to know. */
+	if (owner < 0)
+		audit_stray(&c, c.src ? SW_SEEN_VETH : SW_SEEN_UPLINK, 0, c.src ? c.src->id : 0,
+			c.vlan);
 	/* The source vEth's ingress ACL and policer. */
 	if (c.src && c.src->has_policy && !ingress_policy(&c))
 		return;

@@ -139,6 +139,12 @@ sw_config_save(struct sw *sw, const char *path, char *err, size_t errlen)
 	add_str(e, "admin", sw_lldp_admin_name(sw->conf.lldp.admin));
 	add_int(e, "tx_interval", sw->conf.lldp.tx_interval);
 	add_int(e, "tx_hold", sw->conf.lldp.tx_hold);
+	e = config_setting_add(g, "audit", CONFIG_TYPE_GROUP);
+	add_bool(e, "enabled", sw->conf.audit.enabled);
+	add_int(e, "window", sw->conf.audit.window_s);
+	add_int(e, "idle", sw->conf.audit.idle_s);
+	add_int(e, "bypass_share", sw->conf.audit.bypass_share);
+	add_int(e, "log_rate", sw->conf.audit.log_rate);
 
 	l = config_setting_add(root, "ports", CONFIG_TYPE_LIST);
 	for (unsigned i = 0; i < sw->n_ports; i++) {
@@ -502,6 +508,7 @@ sw_config_apply(struct sw *sw, const struct sw_conf *c, uint64_t now, char *err,
 	}
 	sw->conf.evb = c->evb;
 	sw->conf.lldp = c->lldp;
+	sw->conf.audit = c->audit;
 	if (sw->cp)
 		for (unsigned i = 0; i < sw->n_ports; i++)
 			sw_cplane_port_changed(sw->cp, i, now);

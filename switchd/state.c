@@ -112,6 +112,8 @@ sw_state_veth(struct sw_writer *w, struct sw *sw, const struct sw_veth *v)
 	sw_w_str(w, "origin", "Origin", origin_name(v->origin));
 	sw_cplane_show_veth(w, sw->cp, v);
 	sw_w_str(w, "state", "State", sw->ports[v->port].admin_up ? "up" : "down");
+	/* The path audit's verdict as of its last tick (vnctl diagnose). */
+	sw_w_str(w, "verdict", "Verdict", sw_verdict_name(sw_audit_verdict(sw, v)));
 	sw_w_uint(w, "created_us", "Created (us)", v->created_us);
 	sw_w_uint(w, "last_rx_us", "Last received (us)", v->last_rx_us);
 	sw_w_uint(w, "last_tx_us", "Last sent (us)", v->last_tx_us);

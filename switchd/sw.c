@@ -183,6 +183,7 @@ sw_create(const struct sw_conf *conf, char *err, size_t errlen)
 		!sw->flood_copy_len || sw_htab_init(&sw->by_id, conf->max_veths) ||
 		sw_htab_init(&sw->by_bind, 2 * conf->max_veths) ||
 		sw_htab_init(&sw->by_mac, 2 * conf->max_veths) ||
+		sw_audit_init(sw, conf->max_veths) ||
 		sw_fdb_init(&sw->fdb, conf->fdb_max, conf->fdb_aging_s)) {
 		snprintf(err, errlen, "out of memory for %u vEths / %u FDB entries",
 			conf->max_veths, conf->fdb_max);
@@ -264,6 +265,7 @@ sw_destroy(struct sw *sw)
 	sw_htab_free(&sw->by_id);
 	sw_htab_free(&sw->by_bind);
 	sw_htab_free(&sw->by_mac);
+	sw_audit_free(sw);
 	sw_fdb_free(&sw->fdb);
 	free(sw->veths);
 	free(sw->free_next);
@@ -355,6 +357,7 @@ sw_veth_index(struct sw *sw, int32_t slot)
 				slot, 0);
 		sw_htab_insert(&sw->by_mac, SW_FDB_K1(v->vlan, m), 0, slot, 0);
 	}
+	sw_audit_index(sw, slot);
 }
 
 static void
@@ -371,6 +374,7 @@ sw_veth_unindex(struct sw *sw, int32_t slot)
 {
 	const struct sw_veth *v = &sw->veths[slot];
 
+	sw_audit_unindex(sw, slot);
 	unindex_one(&sw->by_bind, sw_bind_k1(v), sw_bind_k2(v), slot);
 	if (v->kind == SW_BIND_MAC)
 		unindex_one(&sw->by_mac, SW_FDB_K1(v->vlan, v->mac), 0, slot);
@@ -553,6 +557,7 @@ sw_veth_add_macs(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin or
 	tmp.used = true;
 	tmp.created_us = now;
 	sw->veths[slot] = tmp;
+	sw_audit_veth_new(sw, slot, now);
 	sw->n_extra_macs += tmp.n_extra_macs;
 	if (slot_out)
 		*slot_out = slot;
@@ -719,6 +724,7 @@ sw_run_timers(struct sw *sw, uint64_t now)
 		sw->next_rate_us = now + SW_RATE_WINDOW_US;
 	if (now >= sw->next_rate_us) {
 		sw_rates_tick(sw, now, SW_RATE_WINDOW_US);
+		sw_audit_tick(sw, now); /* findings, at the same cadence */
 		sw->next_rate_us = now + SW_RATE_WINDOW_US;
 	}
 	if (sw->cp)

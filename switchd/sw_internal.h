@@ -7,6 +7,7 @@
 #ifndef SWITCHD_SW_INTERNAL_H
 #define SWITCHD_SW_INTERNAL_H 1
 
+#include "switchd/audit.h"
 #include "switchd/htab.h"
 #include "switchd/sw.h"
 
@@ -113,6 +114,12 @@ struct sw {
 	/* The control plane (cplane.c), owned once attached: sw_destroy()
 	 * destroys it before the ports close. */
 	struct sw_cplane *cp;
+
+	/* The path audit (audit.c): per-vEth sightings and findings. */
+	struct sw_audit audit;
+	/* Log lines (audit findings): vnswitchd writes them to stderr. */
+	sw_log_fn log;
+	void *log_aux;
 
 	/* Scratch buffer for one inner frame being rebuilt (no allocation per
 	 * frame): the policy stages build the inner frame here (DA SA

@@ -256,11 +256,55 @@ parse_lldp(struct swc_ctx *c, const config_setting_t *g, struct sw_conf_lldp *ll
 	return 0;
 }
 
+void
+sw_conf_audit_default(struct sw_conf_audit *a)
+{
+	a->enabled = true;
+	a->window_s = SW_DEF_AUDIT_WINDOW_S;
+	a->idle_s = SW_DEF_AUDIT_IDLE_S;
+	a->bypass_share = SW_DEF_AUDIT_SHARE;
+	a->log_rate = SW_DEF_AUDIT_LOG_RATE;
+}
+
+/* switch.audit = { enabled; window; idle; bypass_share; log_rate; } */
+static int
+parse_audit(struct swc_ctx *c, const config_setting_t *g, struct sw_conf_audit *a)
+{
+	static const char *const keys[] = { "enabled", "window", "idle", "bypass_share",
+		"log_rate", NULL };
+	const char *path = "switch.audit";
+	long long v;
+	int rc;
+
+	if (!config_setting_is_group(g))
+		return swc_fail(c, g, path, "expected a group { window = 10; ... }");
+	if (swc_check_keys(c, g, path, keys) ||
+		swc_get_bool(c, g, path, "enabled", &a->enabled) < 0)
+		return -1;
+	if ((rc = swc_get_int(c, g, path, "window", 1, 3600, &v)) < 0)
+		return -1;
+	if (rc)
+		a->window_s = (uint32_t)v;
+	if ((rc = swc_get_int(c, g, path, "idle", 0, 31536000, &v)) < 0)
+		return -1;
+	if (rc)
+		a->idle_s = (uint32_t)v;
+	if ((rc = swc_get_int(c, g, path, "bypass_share", 1, 100, &v)) < 0)
+		return -1;
+	if (rc)
+		a->bypass_share = (uint32_t)v;
+	if ((rc = swc_get_int(c, g, path, "log_rate", 0, 1000, &v)) < 0)
+		return -1;
+	if (rc)
+		a->log_rate = (uint32_t)v;
+	return 0;
+}
+
 static int
 parse_switch(struct swc_ctx *c, const config_t *cfg, struct sw_conf *conf)
 {
 	static const char *const keys[] = { "name", "mac", "max_veths", "fdb_max", "fdb_aging",
-		"default_profile", "evb", "lldp", NULL };
+		"default_profile", "evb", "lldp", "audit", NULL };
 	const config_setting_t *sub;
 	const config_setting_t *g = config_lookup(cfg, "switch");
 	long long v;
@@ -271,6 +315,7 @@ parse_switch(struct swc_ctx *c, const config_t *cfg, struct sw_conf *conf)
 	conf->fdb_aging_s = SW_DEF_FDB_AGING_S;
 	sw_conf_evb_default(&conf->evb);
 	sw_conf_lldp_default(&conf->lldp);
+	sw_conf_audit_default(&conf->audit);
 	if (!g)
 		return swc_fail(c, NULL, "switch",
 			"missing (switch = { name = \"...\"; mac = \"...\"; };)");
@@ -300,6 +345,8 @@ parse_switch(struct swc_ctx *c, const config_t *cfg, struct sw_conf *conf)
 	if ((sub = config_setting_get_member(g, "evb")) && parse_evb(c, sub, &conf->evb))
 		return -1;
 	if ((sub = config_setting_get_member(g, "lldp")) && parse_lldp(c, sub, &conf->lldp))
+		return -1;
+	if ((sub = config_setting_get_member(g, "audit")) && parse_audit(c, sub, &conf->audit))
 		return -1;
 	return swc_get_name(c, g, "switch", "default_profile", false, conf->default_profile) < 0
 		? -1

@@ -143,6 +143,19 @@ struct sw_conf_veth {
 	int line;
 };
 
+/* switch.audit (audit.h): the path audit's settings. */
+struct sw_conf_audit {
+	bool enabled;
+	uint32_t window_s; /* the bypass share's window (1..3600 s) */
+	uint32_t idle_s;   /* idle after this long without a frame, non-VDP vEths (0: never) */
+	uint32_t bypass_share; /* bypassed below this percentage of its MACs' frames (1..100) */
+	uint32_t log_rate;     /* log lines per second at most (0: none) */
+};
+#define SW_DEF_AUDIT_WINDOW_S 10
+#define SW_DEF_AUDIT_IDLE_S   300
+#define SW_DEF_AUDIT_SHARE    50
+#define SW_DEF_AUDIT_LOG_RATE 10
+
 struct sw_conf {
 	char path[512];
 	char name[SW_NAME_MAX];
@@ -153,6 +166,7 @@ struct sw_conf {
 	char default_profile[SW_NAME_MAX]; /* for auto-created vEths; empty: none */
 	struct sw_conf_evb evb;
 	struct sw_conf_lldp lldp;
+	struct sw_conf_audit audit;
 
 	size_t n_ports;
 	struct sw_conf_port *ports;
@@ -162,6 +176,7 @@ struct sw_conf {
 	struct sw_conf_veth *veths;
 };
 
+void sw_conf_audit_default(struct sw_conf_audit *a);
 int sw_conf_load(const char *path, struct sw_conf *conf, char *err, size_t errlen);
 /* Parse from a string (tests); 'name' stands in for the file name. */
 int sw_conf_load_string(

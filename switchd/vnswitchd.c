@@ -22,6 +22,7 @@
 
 #include "switchd/acl.h"
 #include "switchd/admin.h"
+#include "switchd/audit.h"
 #include "switchd/cplane.h"
 #include "switchd/ctl.h"
 #include "switchd/ctlproto.h"
@@ -307,6 +308,13 @@ run_replay(struct daemon *d, char **specs, size_t n_specs, const char *out_dir, 
 	return 0;
 }
 
+static void
+log_stderr(void *aux, const char *line)
+{
+	(void)aux;
+	fprintf(stderr, "vnswitchd: %s\n", line);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -485,6 +493,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "vnswitchd: %s: %s\n", conf_path, err);
 		return 1;
 	}
+	sw_set_log(sw, log_stderr, NULL); /* path-audit findings (rate-limited) */
 	/* Live, lldpad remembers the last ECP sequence number it got from us
 	 * across our restart (peers.md 3.4): start somewhere random. */
 	if (!out_dir && !have_seed &&

@@ -20,6 +20,7 @@
 static const char *const verdict_names[] = { "unknown", "direct", "idle", "bypassed",
 	"duplicate" };
 static const char *const finding_names[] = { "duplicate", "bypassed", "idle" };
+static const char *const seen_kinds[] = { "untagged", "veth", "unbound", "channel", "uplink" };
 
 const char *
 sw_verdict_name(enum sw_verdict v)
@@ -268,6 +269,7 @@ finding_set(struct sw *sw, struct sw_veth *v, enum sw_finding f, bool on, const 
 		snprintf(va->why[f], sizeof(va->why[f]), "%s", why); /* evidence grows */
 	} else if (va->open & bit) {
 		va->open &= (uint8_t)~bit;
+		va->closed_us[f] = now;
 		sw->audit.closed[f]++;
 		sw_event_log(
 			sw, v->id, SW_EV_FINDING_CLOSED, now, "%s: %s", finding_names[f], why);
@@ -454,20 +456,25 @@ sw_audit_tick(struct sw *sw, uint64_t now)
 				"its MACs were not seen elsewhere in the window");
 		finding_set(sw, v, SW_FIND_BYPASSED, on, why, now);
 
-		last = v->last_rx_us > va->since_us ? v->last_rx_us : va->since_us;
-		if (vi.valid && vi.assoc_us > last && !v->ctr.rx_frames)
-			last = vi.assoc_us;
+		/* Silent since its last frame, or since it was made (VDP: the
+		 * association) if it never had one. */
+		last = v->ctr.rx_frames && v->last_rx_us ? v->last_rx_us : va->since_us;
 		lim = idle_limit(sw, v, &vi);
 		on = lim && now >= last + lim;
 		if (on)
 			snprintf(why, sizeof(why),
-				"no frame received for %llu s (limit %llu s%s)",
+				"no frame received for %llu.%03llu s (limit %llu.%03llu s%s)",
 				(unsigned long long)((now - last) / 1000000u),
+				(unsigned long long)((now - last) / 1000u % 1000u),
 				(unsigned long long)(lim / 1000000u),
+				(unsigned long long)(lim / 1000u % 1000u),
 				vi.valid ? ": 2 x the keep-alive window" : "");
-		else
-			snprintf(why, sizeof(why), "received a frame at %llu us",
+		else if (v->ctr.rx_frames)
+			snprintf(why, sizeof(why), "last frame received at %llu us",
 				(unsigned long long)v->last_rx_us);
+		else
+			snprintf(why, sizeof(why), "no frame yet, watched since %llu us",
+				(unsigned long long)va->since_us);
 		finding_set(sw, v, SW_FIND_IDLE, on, why, now);
 
 		if (va->open & (1u << SW_FIND_DUPLICATE))
@@ -560,6 +567,7 @@ write_one(const struct sw *sw, const struct sw_veth *v, struct sw_writer *w)
 		vn_eth_format_mac(s->mac, mac);
 		sw_w_obj_start(w, NULL, NULL);
 		sw_w_str(w, "mac", "MAC", mac);
+		sw_w_str(w, "kind", "Kind", seen_kinds[s->kind]);
 		sw_w_str(w, "where", "Where", where);
 		sw_w_str(w, "port", "Port",
 			s->port < sw->n_ports ? sw->ports[s->port].name : "");
@@ -579,8 +587,10 @@ write_one(const struct sw *sw, const struct sw_veth *v, struct sw_writer *w)
 		sw_w_str(w, "finding", "Finding", finding_names[f]);
 		sw_w_bool(w, "open", "Open", va->open & (1u << f));
 		sw_w_uint(w, "opened_us", "Opened (us)", va->opened_us[f]);
+		if (!(va->open & (1u << f)))
+			sw_w_uint(w, "closed_us", "Closed (us)", va->closed_us[f]);
 		sw_w_uint(w, "times", "Times opened", va->n_opened[f]);
-		sw_w_str(w, "evidence", "Evidence", va->why[f]);
+		sw_w_str(w, "evidence", "Evidence (while open)", va->why[f]);
 		sw_w_obj_end(w);
 	}
 	sw_w_list_end(w);

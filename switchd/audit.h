@@ -91,7 +91,7 @@ struct sw_veth_audit {
 	uint8_t open;      /* bit (1 << enum sw_finding) per open finding */
 	uint8_t n_seen;
 	uint8_t verdict; /* enum sw_verdict, as of the last tick */
-	uint64_t opened_us[SW_FIND_MAX];
+	uint64_t opened_us[SW_FIND_MAX], closed_us[SW_FIND_MAX];
 	uint32_t n_opened[SW_FIND_MAX];
 	uint64_t seen_replaced; /* sightings dropped to make room for newer ones */
 	struct sw_seen seen[SW_AUDIT_SEEN];

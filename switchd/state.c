@@ -234,6 +234,10 @@ sw_state_dump(struct sw_writer *w, struct sw *sw, uint64_t now)
 	sw_state_counters(w, "totals", &tot);
 	if (sw->cp)
 		sw_cplane_dump(w, sw->cp, now);
+	/* The path audit, as vnctl diagnose prints it. */
+	sw_w_obj_start(w, "audit", "Path audit");
+	sw_audit_write(sw, 0, w);
+	sw_w_obj_end(w);
 	sw_w_obj_end(w);
 }
 

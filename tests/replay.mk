@@ -8,6 +8,10 @@ TESTS += tests/replay/run.sh
 # test logs make check leaves in the build tree's tests/replay/.
 REPLAY_CASES = \
 	tests/replay/aging \
+	tests/replay/audit-duplicate \
+	tests/replay/audit-healthy \
+	tests/replay/audit-untagged \
+	tests/replay/audit-uplink \
 	tests/replay/auto-create \
 	tests/replay/drops \
 	tests/replay/etag-forwarding \

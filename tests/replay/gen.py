@@ -404,6 +404,88 @@ def vdp_vntag_etag(c):
     c.at(1.1, "up0", frame(C, U1, ctag(100), label=c.label()))  # F6 to C: gone, flooded
 
 
+# ---- path audit (issue 7) ---------------------------------------------------------
+# A VDP station (lldpad-like timers: the switch's RKA 20 gives a keep-alive
+# supervision of 15.75552 s) re-sends its ASSOCIATE every 10 s as keep-alive.
+# Each case shows one verdict from scratch; audit settings are the defaults
+# (window 10 s, bypass below 50 %) unless its switch.conf says otherwise.
+
+AUD_A, AUD_B, AUD_D = "52:54:00:aa:00:0a", "52:54:00:aa:00:0b", "52:54:00:aa:00:0d"
+
+
+def keepalive(ev, port, tlv, tag, times, seq=1):
+    """The ASSOCIATE at times[0] and the same request again (keep-alives),
+    each with the next ECP sequence number of its channel, into 'ev'."""
+    for t in times:
+        ev.append((t, port, ecp_vdp(seq, tlv, tag)))
+        seq += 1
+
+
+def flush(c, ev):
+    """Events (t, port, frame or a label-taking function) in time order."""
+    for t, port, f in sorted(ev, key=lambda e: e[0]):
+        c.at(t, port, f(c) if callable(f) else f)
+
+
+@case
+def audit_untagged(c):
+    # h1 (vntag): VSI 0x81 (MAC A) associates on vif 7 and is kept alive,
+    # but A's traffic arrives untagged on h1 (the hypervisor's vSwitch), one
+    # frame a second from +2.5 s to +30.5 s; nothing comes on vif 7.
+    ev = []
+    keepalive(ev, "h1", vsi_tlv(3, 42, 3, 0x81, [(0, AUD_A)]), vntag(svif=7), (0, 10, 20, 30))
+    for i in range(29):
+        ev.append((2.5 + i, "h1", lambda c: frame(U1, AUD_A, label=c.label())))
+    flush(c, ev)
+
+
+@case
+def audit_uplink(c):
+    # The same VSI, but A's traffic comes back in through the uplink
+    # (another path out of the host), in the VSI's VLAN 100: each such
+    # frame is dropped as spoofed_source and counted as seen elsewhere.
+    ev = []
+    keepalive(ev, "h1", vsi_tlv(3, 42, 3, 0x81, [(0, AUD_A)]), vntag(svif=7), (0, 10, 20))
+    for i in range(20):
+        ev.append((2.5 + i, "up0", lambda c: frame(U1, AUD_A, ctag(100), label=c.label())))
+    flush(c, ev)
+
+
+@case
+def audit_duplicate(c):
+    # MAC D associated twice: VSI 0x91 (profile web, VLAN 100) on vif 7 of
+    # h1 and VSI 0x92 (profile db, VLAN 200) on E-CID 300 of h3 -- two live
+    # vEths holding one MAC.  Then a third request, for VSI 0x93 with MAC D
+    # in VLAN 100 on vif 8, is refused (the MAC is vif 7's) and recorded as
+    # a second source claiming vif 7's binding.  Both send traffic.
+    ev = []
+    keepalive(ev, "h1", vsi_tlv(3, 42, 3, 0x91, [(0, AUD_D)]), vntag(svif=7), (0, 10))
+    keepalive(ev, "h3", vsi_tlv(3, 43, 1, 0x92, [(0, AUD_D)]), etag(ecid=300), (0.5, 10.5))
+    ev.append((1.0, "h1", ecp_vdp(1, vsi_tlv(3, 42, 3, 0x93, [(0, AUD_D)]), vntag(svif=8))))
+    for i in range(5):
+        ev.append((2.2 + i, "h1", lambda c: frame(U1, AUD_D, vntag(svif=7), label=c.label())))
+        ev.append((2.4 + i, "h3", lambda c: frame(U1, AUD_D, etag(ecid=300), label=c.label())))
+    flush(c, ev)
+
+
+@case
+def audit_healthy(c):
+    # VSI 0x81 (MAC A) on vif 7 sends every second on vif 7: direct.  VSI
+    # 0xa2 (MAC B) on vif 8 is kept alive but silent: idle once 2 x 15.75552 s
+    # have passed since it associated, until it sends at +40 s.  The static
+    # vEth 106 (vif 6) sends once at +0.2 s, then nothing: idle after the
+    # configured audit.idle = 20 s.
+    ev = []
+    keepalive(ev, "h1", vsi_tlv(3, 42, 3, 0x81, [(0, AUD_A)]), vntag(svif=7), (0, 10, 20, 30, 40))
+    keepalive(ev, "h1", vsi_tlv(3, 42, 3, 0xa2, [(0, AUD_B)]), vntag(svif=8),
+              (0.05, 10.05, 20.05, 30.05, 40.05))
+    ev.append((0.2, "h1", lambda c: frame(U1, V6, vntag(svif=6), label=c.label())))
+    for i in range(44):
+        ev.append((1.5 + i, "h1", lambda c: frame(U1, AUD_A, vntag(svif=7), label=c.label())))
+    ev.append((40.3, "h1", lambda c: frame(U1, AUD_B, vntag(svif=8), label=c.label())))
+    flush(c, ev)
+
+
 # ---- S-channels (CDCP) ------------------------------------------------------------
 # LLDPDUs written TLV by TLV (protocols.md 5.2-5.5): the station's CDCP TLV on
 # the nearest non-TPMR bridge agent, its EVB TLV on a channel's customer

@@ -1,7 +1,7 @@
 # Unit tests of the switch core: the configuration loader and the pipeline
 # (driven through the memory port back-end).
-check_PROGRAMS += tests/test-swconf tests/test-switch
-TESTS += tests/test-swconf tests/test-switch
+check_PROGRAMS += tests/test-swconf tests/test-switch tests/test-audit
+TESTS += tests/test-swconf tests/test-switch tests/test-audit
 
 tests_test_swconf_SOURCES = tests/test-swconf.c
 tests_test_swconf_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS) $(PCAP_CFLAGS)
@@ -10,3 +10,7 @@ tests_test_swconf_LDADD = $(SWITCHD_LIBS) $(TEST_LIBS)
 tests_test_switch_SOURCES = tests/test-switch.c
 tests_test_switch_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS) $(PCAP_CFLAGS)
 tests_test_switch_LDADD = $(SWITCHD_LIBS) $(TEST_LIBS)
+
+tests_test_audit_SOURCES = tests/test-audit.c
+tests_test_audit_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS) $(PCAP_CFLAGS)
+tests_test_audit_LDADD = $(SWITCHD_LIBS) $(TEST_LIBS)

@@ -413,6 +413,31 @@ for id in $VETH 10; do
 done
 step "forwarding: the VDP vEth and the static vEth alike (uplink, from the uplink, reflective relay)"
 
+# -- The path audit, live: the VDP vEth carried its own frames (direct);
+# then its MAC comes in through the uplink, more than it sends itself:
+# bypassed, with the uplink as evidence.
+verdict_is() {
+	vnctl -f json diagnose veth "$VETH" >"$WORK/diag.json" &&
+		[ "$($H get "id=$VETH.verdict" <"$WORK/diag.json")" = "$1" ]
+}
+wait_for 5 "vnctl diagnose: vEth $VETH direct" -f "$WORK/diag.json" verdict_is direct
+$PY "$NSDIR/send.py" --gap 0.02 --port "up=$UP:eth0" <<EOF || fail "send.py"
+up ctag:vid=100 $BC $VMAC B1
+up ctag:vid=100 $BC $VMAC B2
+up ctag:vid=100 $BC $VMAC B3
+up ctag:vid=100 $BC $VMAC B4
+up ctag:vid=100 $BC $VMAC B5
+EOF
+wait_for 5 "vnctl diagnose: vEth $VETH bypassed (its MAC on the uplink)" -f "$WORK/diag.json" \
+	verdict_is bypassed
+[ "$($H get "id=$VETH.elsewhere.kind=uplink.frames" \
+	"id=$VETH.elsewhere.kind=uplink.port" <"$WORK/diag.json" | tr '\n' ' ')" = "5 up0 " ] ||
+	fail "diagnose evidence: $(cat "$WORK/diag.json")"
+vnctl -f json show veths >"$WORK/veths.json"
+[ "$($H get "id=$VETH.verdict" "id=10.verdict" <"$WORK/veths.json" | tr '\n' ' ')" = "bypassed direct " ] ||
+	fail "show veths verdicts: $(cat "$WORK/veths.json")"
+step "path audit: vEth $VETH direct, then bypassed by its MAC on the uplink (vnctl diagnose)"
+
 # -- Refusals.
 vsi_req assoc 77 a1b2c3d4-0000-1111-2222-333344445566 "0-52:54:00:11:22:44" >"$WORK/type77.txt" 2>&1
 grep -q "Error returned by Bridge: Other Failures" "$WORK/type77.txt" ||

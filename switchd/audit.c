@@ -634,10 +634,14 @@ sw_audit_write(const struct sw *sw, uint32_t id, struct sw_writer *w)
 	sw_w_uint(w, "bypass_share", "Bypass below (% of frames)", sw->conf.audit.bypass_share);
 	sw_w_uint(w, "idle_s", "Idle after (s, non-VDP)", sw->conf.audit.idle_s);
 	for (unsigned f = 0; f < SW_FIND_MAX; f++) {
-		char tag[32];
+		char tag[32], label[48];
 
 		snprintf(tag, sizeof(tag), "%s_opened", finding_names[f]);
-		sw_w_uint(w, tag, NULL, a->opened[f]);
+		snprintf(label, sizeof(label), "Findings %s opened", finding_names[f]);
+		sw_w_uint(w, tag, label, a->opened[f]);
+		snprintf(tag, sizeof(tag), "%s_closed", finding_names[f]);
+		snprintf(label, sizeof(label), "Findings %s closed", finding_names[f]);
+		sw_w_uint(w, tag, label, a->closed[f]);
 	}
 	sw_w_uint(w, "sightings", "Frames seen elsewhere", a->sightings);
 	sw_w_uint(w, "log_lines", "Log lines", a->log_lines);

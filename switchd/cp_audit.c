@@ -33,7 +33,8 @@ sw_cplane_audit_prepare(struct sw_cplane *cp)
 
 	if (!t->ent)
 		return;
-	sw_htab_clear(t);
+	if (t->n) /* not the whole table every second when there is no VSI */
+		sw_htab_clear(t);
 	for (unsigned p = 0; p < cp->n_ports; p++)
 		for (uint32_t c = 0; c < cp->ports[p].n_chans; c++) {
 			const struct cp_chan *ch = cp->ports[p].chans[c];

@@ -3,7 +3,9 @@
  * live.c - the switch on real interfaces.
  *
  * Every port gets an AF_PACKET back-end (port_afpacket.c) and a read watch
- * in the event loop (event.c).  One loop round: each port whose ring has
+ * on its receive socket in the event loop (event.c); the back-end says
+ * when that socket changes (an interface that went away and came back),
+ * and an rtnetlink socket tells the back-ends when links change.  One loop round: each port whose ring has
  * frames switches up to RX_BUDGET of them (the budget keeps one busy port
  * from starving the others: what is left is taken in the next round), then
  * the round-end hook flushes every port's transmit batch once.  A timer
@@ -21,10 +23,13 @@
 #include "switchd/live.h"
 
 #include <errno.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "switchd/acl.h"
@@ -51,7 +56,9 @@ struct live {
 	struct sw_loop *loop;   /* owned */
 	struct sw_timer *timer; /* owned */
 	struct sw_signal *sig[3];
-	struct live_port *ports; /* owned, one per switch port */
+	struct live_port *ports;  /* owned, one per switch port */
+	int nl_fd;                /* rtnetlink, link changes (owned; -1: none) */
+	struct sw_fd_watch *nl_w; /* owned */
 	unsigned n_ports;
 	uint64_t now;   /* the switch clock: last value handed out */
 	uint64_t armed; /* the timer's deadline */
@@ -74,7 +81,76 @@ port_readable(int fd, unsigned events, void *aux)
 
 	(void)fd;
 	(void)events;
-	sw_afp_rx(lp->l->sw, lp->idx, RX_BUDGET, clock_now(lp->l));
+	/* Woken with an empty ring: the socket has an error to collect (the
+	 * interface went down or away). */
+	if (!sw_afp_rx(lp->l->sw, lp->idx, RX_BUDGET, clock_now(lp->l)))
+		sw_afp_rx_error(lp->l->sw, lp->idx);
+}
+
+/* The back-end opened (fd >= 0) or is about to close (-1) the port's
+ * receive socket: watch the new one. */
+static void
+port_fd(void *aux, int fd)
+{
+	struct live_port *lp = aux;
+
+	sw_fd_watch_destroy(lp->w);
+	lp->w = NULL;
+	lp->fd = fd;
+	if (fd >= 0 &&
+		!(lp->w = sw_fd_watch_create(lp->l->loop, fd, SW_FD_READ, port_readable, lp)))
+		fprintf(stderr, "vnswitchd: port %s: cannot watch its socket\n",
+			sw_port(lp->l->sw, lp->idx)->name);
+}
+
+/* ---- link changes ----------------------------------------------------------
+ * An rtnetlink socket subscribed to RTMGRP_LINK: any link message in the
+ * switch's namespace (an interface up, down, added, deleted, its MTU
+ * changed) makes every port look at its interface at once.  The messages
+ * are not parsed: they are rare and the look costs three ioctls a port.
+ * Without this socket (no rtnetlink) the ports still look once a second. */
+
+static int
+nl_open(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
+
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+nl_readable(int fd, unsigned events, void *aux)
+{
+	struct live *l = aux;
+	char buf[8192];
+	bool any = false;
+	uint64_t now;
+
+	(void)events;
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+		/* ENOBUFS: messages were lost (the socket buffer overflowed):
+		 * look at every port anyway. */
+		if (n > 0 || (n < 0 && errno == ENOBUFS))
+			any = true;
+		else if (n < 0 && errno == EINTR)
+			continue;
+		else
+			break;
+	}
+	if (!any)
+		return;
+	now = clock_now(l);
+	for (unsigned i = 0; i < l->n_ports; i++)
+		sw_afp_check(l->sw, i, now);
 }
 
 static void
@@ -164,6 +240,9 @@ static void
 teardown(struct live *l)
 {
 	close_ports(l);
+	sw_fd_watch_destroy(l->nl_w);
+	if (l->nl_fd >= 0)
+		close(l->nl_fd);
 	for (size_t i = 0; i < sizeof(l->sig) / sizeof(l->sig[0]); i++)
 		sw_signal_destroy(l->sig[i]);
 	sw_timer_destroy(l->timer);
@@ -224,7 +303,7 @@ int
 sw_live_run(struct sw *sw, const struct sw_live_opts *o, char *err, size_t errlen)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct live l = { .sw = sw, .o = o };
+	struct live l = { .sw = sw, .o = o, .nl_fd = -1 };
 	char ports_msg[1024] = "";
 	bool started = false; /* on_start succeeded, on_stop not yet run */
 	size_t off = 0;
@@ -257,10 +336,9 @@ sw_live_run(struct sw *sw, const struct sw_live_opts *o, char *err, size_t errle
 
 		lp->l = &l;
 		lp->idx = i;
-		lp->fd = sw_afp_attach(sw, i, err, errlen);
-		if (lp->fd < 0)
+		lp->fd = -1;
+		if (sw_afp_attach(sw, i, port_fd, lp, err, errlen))
 			goto out;
-		lp->w = sw_fd_watch_create(l.loop, lp->fd, SW_FD_READ, port_readable, lp);
 		if (!lp->w) {
 			snprintf(err, errlen, "port %s: cannot watch its socket", p->name);
 			goto out;
@@ -269,6 +347,13 @@ sw_live_run(struct sw *sw, const struct sw_live_opts *o, char *err, size_t errle
 			off += (size_t)snprintf(ports_msg + off, sizeof(ports_msg) - off,
 				" %s=%s", p->name, p->ifname);
 	}
+	l.nl_fd = nl_open();
+	if (l.nl_fd < 0 ||
+		!(l.nl_w = sw_fd_watch_create(l.loop, l.nl_fd, SW_FD_READ, nl_readable, &l)))
+		fprintf(stderr,
+			"vnswitchd: warning: no rtnetlink link notifications (%s): ports look "
+			"at their interfaces once a second\n",
+			strerror(errno));
 	sw_loop_set_round_end(l.loop, round_end, &l);
 	on_timer(&l); /* first run of the switch timers, and arms the timer */
 	if (o->on_start && o->on_start(l.loop, o->aux, err, errlen))

@@ -14,3 +14,7 @@ switchd_vnswitchd_LDADD += switchd/libswevent.a $(LIBEVENT_LIBS)
 # Needs root, ip netns, tshark and tcpdump; exits 77 (skip) without them.
 TESTS += tests/ns-live.sh
 EXTRA_DIST += scripts/lab.sh tests/ns-live.sh tests/ns/send.py tests/ns/norm.py
+# Interface faults under a live switch (issue 9): down/up, carrier loss,
+# deletion and re-creation of a port's interface.  Root; 77 otherwise.
+TESTS += tests/ns-ifaces.sh
+EXTRA_DIST += tests/ns-ifaces.sh

@@ -31,10 +31,21 @@ struct sw_mem_port {
 /* 'm' is owned by the caller and must outlive the switch's use of it. */
 void sw_mem_attach(struct sw *sw, unsigned port, struct sw_mem_port *m);
 
-/* Live: AF_PACKET socket on the port's interface (promiscuous, PACKET_MMAP
- * rings, outgoing frames ignored).  Returns the fd to watch, -1 on error. */
-int sw_afp_attach(struct sw *sw, unsigned port, char *err, size_t errlen);
+/* Live: AF_PACKET sockets on the port's interface (promiscuous, PACKET_MMAP
+ * rings, outgoing frames ignored), reopened when the interface comes back
+ * after it went away (port_afpacket.c).  'fd_fn' is told the receive
+ * socket to watch (readable: sw_afp_rx, error: sw_afp_rx_error) whenever
+ * it changes: the new fd after opening, -1 before closing.  0 or -1. */
+typedef void (*sw_afp_fd_fn)(void *aux, int fd);
+int sw_afp_attach(
+	struct sw *sw, unsigned port, sw_afp_fd_fn fd_fn, void *aux, char *err, size_t errlen);
 /* Receive what the ring holds (at most 'budget' frames) into sw_input. */
 unsigned sw_afp_rx(struct sw *sw, unsigned port, unsigned budget, uint64_t now);
+/* The socket was woken with nothing to read: collect its error. */
+void sw_afp_rx_error(struct sw *sw, unsigned port);
+/* The links may have changed (rtnetlink): look at the interface now. */
+void sw_afp_check(struct sw *sw, unsigned port, uint64_t now);
+/* "up", "down" or "absent" (a port with this back-end). */
+const char *sw_afp_link(const struct sw_port *p);
 
 #endif /* SWITCHD_PORT_BE_H */

@@ -81,13 +81,42 @@ struct cache_entry {
 	uint64_t values[KEY_U64S];
 };
 
+/*
+ * The header cache: for the frames most traffic is made of (hdr_key), the
+ * key is read straight from the frame's bytes into 4 words, without
+ * flow_extract(), and looked up in sets of HC_WAYS ways.  A set is one
+ * cache line of tags (the key's hash, 0: empty) and decisions, so a lookup
+ * reads that line and, on a tag match, the one key it names.  The
+ * miniflow cache above serves every other frame.
+ */
+#define HC_WAYS 8
+
+struct hkey {
+	uint64_t w[4];
+};
+
+struct hc_set {
+	uint32_t tag[HC_WAYS]; /* hash of the way's key (never 0), 0: empty */
+	int32_t rule[HC_WAYS]; /* its decision (-1: default) */
+};
+
 struct sw_acl {
 	struct acl_set *set;       /* owned */
 	uint64_t gen;              /* starts at 1; cache entries at 0 are invalid */
 	struct cache_entry *cache; /* cache_mask + 1 entries (owned), or NULL */
 	uint32_t cache_mask;
 	uint32_t tick; /* the cache's clock: +1 per hit or fill (LRU) */
+	/* Header cache (owned, 64-byte aligned), or NULL: hset_mask + 1
+	 * sets, their keys HC_WAYS per set in hkeys.  Emptied by every rule
+	 * change. */
+	struct hc_set *hsets;
+	struct hkey *hkeys;
+	uint32_t hset_mask;
+	uint32_t rng; /* victim choice in a full set (xorshift) */
 	struct sw_acl_stats st;
+	/* sw_acl_peek_split(): the frame joined, for a lookup that needs it
+	 * whole (owned, SW_ACL_JOIN_MAX bytes). */
+	uint8_t *join;
 
 	/* Per-frame scratch, so that nothing is allocated per frame.  The
 	 * dp_packet only points at the caller's frame (DPBUF_STACK). */
@@ -685,6 +714,41 @@ sw_acl_rule_map(const struct sw_acl *old, const struct sw_acl *nw, int32_t *from
 	return map_rules(old->set, nw->set, from);
 }
 
+/* The miniflow cache: a quarter of the header cache's entries (they are
+ * five times bigger, and serve the rarer frames), one set at least. */
+static uint32_t
+gcache_size(uint32_t cap)
+{
+	return cap / 4 >= CACHE_WAYS ? cap / 4 : CACHE_WAYS;
+}
+
+/* The header cache for 'cap' entries (a power of two, >= HC_WAYS). */
+static bool
+hc_alloc(struct sw_acl *acl, uint32_t cap)
+{
+	size_t sets = cap / HC_WAYS;
+
+	acl->hsets = aligned_alloc(64, sets * sizeof(*acl->hsets));
+	acl->hkeys = aligned_alloc(64, sets * HC_WAYS * sizeof(*acl->hkeys));
+	if (!acl->hsets || !acl->hkeys)
+		return false;
+	memset(acl->hsets, 0, sets * sizeof(*acl->hsets));
+	acl->hset_mask = (uint32_t)sets - 1;
+	return true;
+}
+
+static void
+acl_free_mem(struct sw_acl *acl)
+{
+	if (!acl)
+		return;
+	free(acl->hsets);
+	free(acl->hkeys);
+	free(acl->cache);
+	free(acl->join);
+	free(acl);
+}
+
 struct sw_acl *
 sw_acl_create(const struct sw_acl_rule_spec *rules, size_t n_rules, const char *default_action,
 	uint32_t cache_entries, char *err, size_t errlen)
@@ -703,19 +767,21 @@ sw_acl_create(const struct sw_acl_rule_spec *rules, size_t n_rules, const char *
 			cap <<= 1;
 	}
 	acl = calloc(1, sizeof(*acl));
-	if (!acl || (cap && !(acl->cache = calloc(cap, sizeof(*acl->cache))))) {
+	if (!acl || (cap && !hc_alloc(acl, cap)) ||
+		(cap && !(acl->cache = calloc(gcache_size(cap), sizeof(*acl->cache)))) ||
+		!(acl->join = malloc(SW_ACL_JOIN_MAX))) {
 		snprintf(err, errlen, "out of memory");
-		free(acl);
+		acl_free_mem(acl);
 		return NULL;
 	}
 	acl->set = set_compile(rules, n_rules, default_action, err, errlen);
 	if (!acl->set) {
-		free(acl->cache);
-		free(acl);
+		acl_free_mem(acl);
 		return NULL;
 	}
-	acl->cache_mask = cap ? cap - 1 : 0;
+	acl->cache_mask = cap ? gcache_size(cap) - 1 : 0;
 	acl->gen = 1;
+	acl->rng = 2463534242u;
 	acl->st.cache_entries = cap;
 	dp_packet_use_const(&acl->pkt, NULL, 0);
 	return acl;
@@ -737,6 +803,8 @@ sw_acl_replace(struct sw_acl *acl, const struct sw_acl_rule_spec *rules, size_t 
 	set_free(acl->set);
 	acl->set = nw;
 	acl->gen++; /* every cached decision refers to the old set */
+	if (acl->hsets)
+		memset(acl->hsets, 0, ((size_t)acl->hset_mask + 1) * sizeof(*acl->hsets));
 	return 0;
 }
 
@@ -746,8 +814,7 @@ sw_acl_destroy(struct sw_acl *acl)
 	if (!acl)
 		return;
 	set_free(acl->set);
-	free(acl->cache);
-	free(acl);
+	acl_free_mem(acl);
 }
 
 /* ---- public: per frame ------------------------------------------------------ */
@@ -774,26 +841,52 @@ entry_matches(const struct sw_acl *acl, const struct cache_entry *e, uint32_t h,
 		!memcmp(e->values, miniflow_get_values(mf), n * sizeof(uint64_t));
 }
 
-/* The rule index for one frame (-1: default).  The miniflow is the first
+/* The classifier's answer for the miniflow in acl->key (-1: default). */
+static int32_t
+lookup_mf(struct sw_acl *acl, uint32_t vkey)
+{
+	const struct cls_rule *cr;
+
+	miniflow_expand(&acl->key.mf, &acl->flow);
+	if (vkey & KEY_TCI) {
+		/* The frame is untagged; the TCI given is its tag (PCP and VID)
+		 * unless both are 0 (no tag). */
+		uint16_t tci = (uint16_t)vkey;
+
+		if (tci) {
+			acl->flow.vlans[0].tci = htons(tci | VLAN_CFI);
+			acl->flow.vlans[0].tpid = htons(ETH_TYPE_VLAN);
+		}
+	} else if (vkey) {
+		/* Access frames are untagged: the vEth's VLAN stands in for the
+		 * tag, keeping the PCP of a priority tag if the frame has one. */
+		ovs_be16 tci = acl->flow.vlans[0].tci;
+
+		acl->flow.vlans[0].tci = htons((ntohs(tci) & VLAN_PCP_MASK) | VLAN_CFI | vkey);
+		if (!acl->flow.vlans[0].tpid)
+			acl->flow.vlans[0].tpid = htons(ETH_TYPE_VLAN);
+	}
+	cr = classifier_lookup(&acl->set->cls, OVS_VERSION_MIN, &acl->flow, NULL);
+	return cr ? (int32_t)(CONTAINER_OF(cr, struct acl_rule, cr) - acl->set->rules) : -1;
+}
+
+/* The rule index for one contiguous frame through the miniflow cache (or,
+ * with !use_cache, straight to the classifier).  The miniflow is the first
  * half of flow_extract(); it is only expanded into a struct flow on a cache
  * miss.  Equal miniflows mean equal flows, so a cache hit is exact. */
 static int32_t
-classify(struct sw_acl *acl, const uint8_t *frame, size_t len, uint32_t vkey)
+classify_mf(struct sw_acl *acl, const uint8_t *frame, size_t len, uint32_t vkey, bool use_cache)
 {
 	struct miniflow *mf = &acl->key.mf;
 	struct cache_entry *e = NULL;
-	const struct cls_rule *cr;
 	uint32_t h = 0;
 	int32_t rule;
 	size_t n;
 
-	acl->st.lookups++;
-	if (!acl->set->n)
-		return -1; /* nothing to classify against */
 	dp_packet_use_const(&acl->pkt, frame, len);
 	miniflow_extract(&acl->pkt, mf);
 	n = miniflow_n_values(mf);
-	if (acl->cache && n <= KEY_U64S) {
+	if (use_cache && acl->cache && n <= KEY_U64S) {
 		struct cache_entry *set;
 
 		h = key_hash(mf, n, vkey);
@@ -816,31 +909,11 @@ classify(struct sw_acl *acl, const uint8_t *frame, size_t len, uint32_t vkey)
 				e = &set[w];
 		}
 		acl->st.cache_misses++;
-	} else {
+	} else if (use_cache) {
 		acl->st.uncacheable++;
 	}
 
-	miniflow_expand(mf, &acl->flow);
-	if (vkey & KEY_TCI) {
-		/* The frame is untagged; the TCI given is its tag (PCP and VID)
-		 * unless both are 0 (no tag). */
-		uint16_t tci = (uint16_t)vkey;
-
-		if (tci) {
-			acl->flow.vlans[0].tci = htons(tci | VLAN_CFI);
-			acl->flow.vlans[0].tpid = htons(ETH_TYPE_VLAN);
-		}
-	} else if (vkey) {
-		/* Access frames are untagged: the vEth's VLAN stands in for the
-		 * tag, keeping the PCP of a priority tag if the frame has one. */
-		ovs_be16 tci = acl->flow.vlans[0].tci;
-
-		acl->flow.vlans[0].tci = htons((ntohs(tci) & VLAN_PCP_MASK) | VLAN_CFI | vkey);
-		if (!acl->flow.vlans[0].tpid)
-			acl->flow.vlans[0].tpid = htons(ETH_TYPE_VLAN);
-	}
-	cr = classifier_lookup(&acl->set->cls, OVS_VERSION_MIN, &acl->flow, NULL);
-	rule = cr ? (int32_t)(CONTAINER_OF(cr, struct acl_rule, cr) - acl->set->rules) : -1;
+	rule = lookup_mf(acl, vkey);
 	if (e) {
 		e->gen = acl->gen;
 		e->used = ++acl->tick;
@@ -850,6 +923,146 @@ classify(struct sw_acl *acl, const uint8_t *frame, size_t len, uint32_t vkey)
 		e->rule = rule;
 		e->map = mf->map;
 		memcpy(e->values, miniflow_get_values(mf), n * sizeof(uint64_t));
+	}
+	return rule;
+}
+
+/*
+ * The header key.  For an untagged IPv4 frame without options that is not
+ * a fragment and carries a whole TCP header (data offset 5 or more, within
+ * the packet), a UDP header or an ICMP header, with an IPv4 total length
+ * that fits the frame, miniflow_extract() (OVS 3.1 lib/flow.c) takes
+ * exactly these fields from the frame, and nothing else from it: dl_dst,
+ * dl_src, dl_type (0x0800 here), nw_src, nw_dst, nw_tos, nw_ttl, nw_proto,
+ * nw_frag (0 here), and tcp_flags, tp_src, tp_dst (TCP), tp_src, tp_dst
+ * (UDP), or the ICMP type and code as tp_src, tp_dst.  The key holds those
+ * bytes and the vlan argument, each at its own place, so equal keys mean
+ * equal flows and a hit is exact.  Every other frame -- tags, ARP, IPv6,
+ * options, fragments, other protocols, truncated headers -- returns false
+ * and goes the miniflow way, as it always has.
+ *
+ * 'l2' is DA SA (12 bytes), 'p' the EtherType and what follows (plen
+ * bytes): one frame (p = l2 + 12) or the two pieces of a tagged one.
+ */
+static bool
+hdr_key(const uint8_t *l2, const uint8_t *p, size_t plen, uint32_t vkey, struct hkey *k)
+{
+	const uint8_t *ip = p + 2, *l4 = ip + 20;
+	uint32_t sa_lo, src, dst, l4w = 0, flags = 0;
+	size_t tot;
+
+	if (plen < 2 + 20 || p[0] != 0x08 || p[1] != 0x00 || ip[0] != 0x45)
+		return false;
+	/* ipv4_sanity_check(): 20 <= total length <= what the frame holds,
+	 * padding below 64 KiB. */
+	tot = (size_t)ip[2] << 8 | ip[3];
+	if (tot < 20 || tot > plen - 2 || plen - 2 - tot > UINT16_MAX)
+		return false;
+	if ((ip[6] & 0x3f) || ip[7]) /* more fragments, or a fragment offset */
+		return false;
+	switch (ip[9]) {
+	case IPPROTO_TCP:
+		if (tot < 20 + TCP_HEADER_LEN || l4[12] >> 4 < 5 ||
+			(size_t)(l4[12] >> 4) * 4 > tot - 20)
+			return false;
+		memcpy(&l4w, l4, 4); /* ports */
+		flags = (uint32_t)(l4[12] & 0x0f) << 8 | l4[13];
+		break;
+	case IPPROTO_UDP:
+		if (tot < 20 + UDP_HEADER_LEN)
+			return false;
+		memcpy(&l4w, l4, 4);
+		break;
+	case IPPROTO_ICMP:
+		if (tot < 20 + ICMP_HEADER_LEN)
+			return false;
+		l4w = (uint32_t)l4[0] << 8 | l4[1]; /* type, code */
+		break;
+	default:
+		return false;
+	}
+	memcpy(&k->w[0], l2, 8); /* DA, SA[0..1] */
+	memcpy(&sa_lo, l2 + 8, 4);
+	memcpy(&src, ip + 12, 4);
+	memcpy(&dst, ip + 16, 4);
+	k->w[1] = (uint64_t)sa_lo << 32 | src;
+	k->w[2] = (uint64_t)dst << 32 | l4w;
+	k->w[3] = (uint64_t)ip[1] | (uint64_t)ip[8] << 8 | (uint64_t)ip[9] << 16 |
+		(uint64_t)flags << 24 | (uint64_t)vkey << 40;
+	return true;
+}
+
+static inline uint32_t
+hkey_hash(const struct hkey *k)
+{
+	uint64_t h = k->w[0] * 0x9e3779b97f4a7c15ull;
+
+	h = (h ^ (h >> 29) ^ k->w[1]) * 0xbf58476d1ce4e5b9ull;
+	h = (h ^ (h >> 29) ^ k->w[2]) * 0x94d049bb133111ebull;
+	h = (h ^ (h >> 29) ^ k->w[3]) * 0x9e3779b97f4a7c15ull;
+	h ^= h >> 32;
+	return (uint32_t)h ? (uint32_t)h : 1; /* tag 0 is an empty way */
+}
+
+static inline bool
+hkey_equal(const struct hkey *a, const struct hkey *b)
+{
+	return !((a->w[0] ^ b->w[0]) | (a->w[1] ^ b->w[1]) | (a->w[2] ^ b->w[2]) |
+		(a->w[3] ^ b->w[3]));
+}
+
+/* The rule index for one frame (-1: default), 'l2' and 'p' as hdr_key()
+ * has them; INT32_MIN if the frame had to be joined and is longer than
+ * SW_ACL_JOIN_MAX. */
+static int32_t
+classify(struct sw_acl *acl, const uint8_t *l2, const uint8_t *p, size_t plen, uint32_t vkey)
+{
+	const uint8_t *frame = l2;
+	size_t len = 2 * 6 + plen;
+	struct hc_set *set = NULL;
+	struct hkey k;
+	uint32_t h = 0;
+	int32_t rule;
+	int w;
+
+	acl->st.lookups++;
+	if (!acl->set->n)
+		return -1; /* nothing to classify against */
+	if (acl->hsets && hdr_key(l2, p, plen, vkey, &k)) {
+		h = hkey_hash(&k);
+		set = &acl->hsets[h & acl->hset_mask];
+		for (w = 0; w < HC_WAYS; w++)
+			if (set->tag[w] == h &&
+				hkey_equal(
+					&acl->hkeys[(size_t)(h & acl->hset_mask) * HC_WAYS + w],
+					&k)) {
+				acl->st.cache_hits++;
+				return set->rule[w];
+			}
+		acl->st.cache_misses++;
+	}
+	if (p != l2 + 12) {
+		if (len > SW_ACL_JOIN_MAX)
+			return INT32_MIN;
+		memcpy(acl->join, l2, 12);
+		memcpy(acl->join + 12, p, plen);
+		frame = acl->join;
+	}
+	rule = classify_mf(acl, frame, len, vkey, !set);
+	if (set) {
+		/* An empty way, else one at random (the least recently used
+		 * would be the worst choice for flows that come round in turn). */
+		for (w = 0; w < HC_WAYS && set->tag[w]; w++)
+			;
+		if (w == HC_WAYS) {
+			acl->rng ^= acl->rng << 13;
+			acl->rng ^= acl->rng >> 17;
+			acl->rng ^= acl->rng << 5;
+			w = (int)(acl->rng % HC_WAYS);
+		}
+		set->tag[w] = h;
+		set->rule[w] = rule;
+		acl->hkeys[(size_t)(h & acl->hset_mask) * HC_WAYS + w] = k;
 	}
 	return rule;
 }
@@ -875,7 +1088,13 @@ eval(struct sw_acl *acl, const uint8_t *frame, size_t len, uint32_t vkey, bool c
 		return;
 	}
 	set = acl->set;
-	rule = classify(acl, frame, len, vkey);
+	if (len < 12) {
+		/* Not even DA SA: the miniflow way (no L2 fields) as always. */
+		acl->st.lookups++;
+		rule = set->n ? classify_mf(acl, frame, len, vkey, true) : -1;
+	} else {
+		rule = classify(acl, frame, frame + 12, len - 12, vkey);
+	}
 	if (rule >= 0) {
 		struct acl_rule *r = &set->rules[rule];
 
@@ -919,6 +1138,28 @@ sw_acl_peek_tci(struct sw_acl *acl, const uint8_t *frame, size_t len, uint16_t t
 	struct sw_acl_result *res)
 {
 	eval(acl, frame, len, KEY_TCI | (tci & 0xEFFF), false, res);
+}
+
+int
+sw_acl_peek_split(struct sw_acl *acl, const uint8_t *l2, const uint8_t *rest, size_t rest_len,
+	uint16_t tci, struct sw_acl_result *res)
+{
+	struct acl_set *set;
+	int32_t rule;
+
+	if (!acl) {
+		*res = (struct sw_acl_result) { SW_ACL_ALLOW, -1, -1, -1 };
+		return 0;
+	}
+	set = acl->set;
+	rule = classify(acl, l2, rest, rest_len, KEY_TCI | (tci & 0xEFFF));
+	if (rule == INT32_MIN)
+		return -1;
+	if (rule >= 0)
+		fill_result(&set->rules[rule].act, rule, res);
+	else
+		fill_result(&set->dflt, -1, res);
+	return 0;
 }
 
 /* ---- public: introspection ------------------------------------------------- */

@@ -29,11 +29,17 @@
  * (the PCP of a tag in the frame, if any, is kept for dl_vlan_pcp); with
  * vlan 0 the frame's own tag, if any, is matched as it is.
  *
- * An exact-match flow cache sits in front of the classifier: the extracted
- * flow (plus the vlan argument) is hashed and compared in full, so the
- * per-frame cost stays flat however many rules and masks there are.  It is
- * 8-way set associative (least recently used out) and invalidated as a
- * whole by a generation number bumped by every rule change.
+ * An exact-match flow cache sits in front of the classifier, so the
+ * per-frame cost stays flat however many rules and masks there are.  It has
+ * two parts.  The header cache takes the frames most traffic is made of
+ * (untagged IPv4 without options, not a fragment, TCP/UDP/ICMP): their key
+ * is read straight from the header bytes (32 bytes: the fields the
+ * classifier would see, and the vlan argument), without extracting a flow,
+ * and looked up in 8-way sets of one cache line each (a random way out when
+ * full).  Every other frame is keyed by its extracted flow (OVS miniflow)
+ * in the miniflow cache, a quarter of the size, 8-way, least recently used
+ * out.  Either key is compared in full, so a hit is exact.  Every rule
+ * change empties both (a generation number for the miniflow cache).
  *
  * Nothing on the per-frame path (sw_acl_eval, sw_acl_peek, the remark
  * functions) allocates: the engine keeps its own packet/flow scratch.
@@ -54,9 +60,12 @@
 
 #define SW_ACL_PRIORITY_MAX  65535
 #define SW_ACL_MAX_RULES     32767 /* priority and list position share one int */
-/* Default flow cache size (entries, about 200 bytes each). */
+/* Default flow cache size: header cache entries (40 bytes each); the
+ * miniflow cache gets a quarter as many (about 200 bytes each). */
 #define SW_ACL_CACHE_DEFAULT 1024u
 #define SW_ACL_CACHE_MAX     (1u << 20)
+/* sw_acl_peek_split(): the longest frame it can join (DA to the end). */
+#define SW_ACL_JOIN_MAX      16384
 
 enum sw_acl_act_type {
 	SW_ACL_ACT_ALLOW,
@@ -176,6 +185,19 @@ void sw_acl_eval_tci(struct sw_acl *acl, const uint8_t *frame, size_t len, uint1
 	struct sw_acl_result *res);
 void sw_acl_peek_tci(struct sw_acl *acl, const uint8_t *frame, size_t len, uint16_t tci,
 	struct sw_acl_result *res);
+
+/*
+ * The same as sw_acl_peek_tci() for a frame held in two pieces, as the
+ * pipeline holds a tagged frame: 'l2' is its DA and SA (12 bytes), 'rest'
+ * its EtherType and what follows (rest_len bytes), so that the tags in
+ * between need not be cut out first.  The decision is the joined frame's.
+ * The header cache reads the pieces where they are; a frame it does not
+ * answer for is joined in the engine's own buffer first.  0, or -1 (res
+ * untouched) if that was needed and the joined frame is longer than
+ * SW_ACL_JOIN_MAX bytes.  Never allocates.
+ */
+int sw_acl_peek_split(struct sw_acl *acl, const uint8_t *l2, const uint8_t *rest,
+	size_t rest_len, uint16_t tci, struct sw_acl_result *res);
 
 /* Introspection. */
 size_t sw_acl_n_rules(const struct sw_acl *acl);

@@ -35,6 +35,8 @@ sw_event_name(enum sw_event_kind k)
 		[SW_EV_REFUSED] = "refused",
 		[SW_EV_FINDING_OPENED] = "finding_opened",
 		[SW_EV_FINDING_CLOSED] = "finding_closed",
+		[SW_EV_MIGRATING] = "migrating",
+		[SW_EV_MIGRATED] = "migrated",
 	};
 	return (unsigned)k < SW_EV_MAX ? names[k] : "unknown";
 }

@@ -31,6 +31,8 @@ enum sw_event_kind {
 	SW_EV_REFUSED,           /* VDP: a request was refused (vEth 0: no vEth yet) */
 	SW_EV_FINDING_OPENED,    /* path audit: a finding opened (audit.h) */
 	SW_EV_FINDING_CLOSED,    /* path audit: ... and closed */
+	SW_EV_MIGRATING,         /* VDP: pre-associated elsewhere with the M hint */
+	SW_EV_MIGRATED,          /* VDP: moved to another port or channel (M and S hints) */
 	SW_EV_MAX
 };
 
@@ -102,8 +104,20 @@ void sw_counters_clear(struct sw *sw);
 void sw_rates_tick(struct sw *sw, uint64_t now, uint64_t window_us);
 
 /* Write the running configuration as a libconfig file that loads back to
- * the same state (atomic: written beside, then renamed). */
+ * the same state (atomic: written under a fresh name beside it with
+ * O_EXCL, then renamed).  An existing 'path' must be a regular file: a
+ * symbolic link or anything else is refused, never written through. */
 int sw_config_save(struct sw *sw, const char *path, char *err, size_t errlen);
+
+/* Where a control request may make the daemon write (vnctl config save
+ * [PATH]): 'arg' NULL is the configuration file; otherwise PATH must be
+ * the configuration file itself or a file directly in 'save_dir' (NULL:
+ * none allowed), compared after resolving symbolic links and '..' in its
+ * directory.  A relative PATH is taken from save_dir, or else from the
+ * configuration file's directory.  The resolved path goes to out; -1 with
+ * a message naming what is allowed otherwise. */
+int sw_config_save_path(const char *config_path, const char *save_dir, const char *arg,
+	char *out, size_t outlen, char *err, size_t errlen);
 
 /* Apply a new configuration (reload): ports keep their back-ends (adding
  * or removing ports needs a restart and is refused); profiles and

@@ -104,6 +104,7 @@ struct cp_agent {
 	enum sw_lldp_admin admin;
 	uint16_t tx_interval;
 	uint8_t tx_hold;
+	uint16_t max_neighbors;
 };
 
 struct cp_port {
@@ -169,6 +170,23 @@ struct sw_cplane {
 	struct cp_port *ports;
 	/* VDP vEth id -> where its link is: port << 20 | channel << 8 | link. */
 	struct sw_htab by_veth;
+	/* VSI ID (format + ID) -> where its link is, switch-wide (cp_vdp.c):
+	 * a VSI ID has one vEth at most, so that a request for it on another
+	 * port or channel is seen as a migration (issue 9).  k1/k2: a hash of
+	 * the format and ID keyed with 'seed'; val as in by_veth. */
+	struct sw_htab by_vsi;
+	/* VSI records in every channel's table (+1 when admit() lets a new
+	 * one in, -1 on release()), against switch.max_vsis. */
+	uint32_t n_vsi;
+	/* What VDP admission refused or moved (vnctl show limits). */
+	struct {
+		uint64_t vsi_limit;  /* new VSIs refused at switch.max_vsis */
+		uint64_t veth_limit; /* new vEths refused at max_veths */
+		uint64_t binding;    /* a MAC / vif / E-CID / VSI ID held by another vEth */
+		uint64_t migrations; /* VSIs moved to another port or channel */
+		uint64_t pending;    /* pre-associations elsewhere with the M hint */
+		uint64_t migration_refused; /* requests for a VSI active elsewhere */
+	} refused;
 	/* The clock of the call in progress: the machines' send callbacks
 	 * take no time, the back-ends do. */
 	uint64_t now;

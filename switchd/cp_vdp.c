@@ -18,6 +18,7 @@
 
 #include "switchd/admin.h"
 #include "switchd/cp_internal.h"
+#include "switchd/policy.h"
 #include "vntag/eth.h"
 
 /* What an admitted request becomes. */
@@ -27,9 +28,97 @@ struct cp_plan {
 	size_t n_macs; /* distinct MAC filters, in request order */
 	uint8_t macs[1 + SW_VETH_EXTRA_MACS][VN_ETH_ALEN];
 	int32_t self; /* slot of the VSI's vEth, -1 if it has none */
+	/* A migration (cplane.h): the VSI's vEth is on this other channel
+	 * (its slot is self); NULL otherwise. */
+	struct cp_chan *from_ch;
+	struct cp_link *from;
+	/* Which counter a refusal goes to (struct sw_cplane.refused). */
+	enum {
+		CP_REF_OTHER,
+		CP_REF_VSI_LIMIT,
+		CP_REF_VETH_LIMIT,
+		CP_REF_BINDING,
+		CP_REF_MIGRATION
+	} ref;
 };
 
 /* ---- links --------------------------------------------------------------------- */
+
+static uint64_t
+cp_vsi_mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xFF51AFD7ED558CCDull;
+	h ^= h >> 33;
+	h *= 0xC4CEB9FE1A85EC53ull;
+	h ^= h >> 33;
+	return h;
+}
+
+/* by_vsi's key of a VSI ID: 96 bits of a hash keyed with the seed (random
+ * live), so that nobody can make two VSI IDs share one on purpose. */
+static void
+cp_vsi_key(const struct sw_cplane *cp, uint8_t fmt, const uint8_t *vsiid, uint64_t *k1,
+	uint32_t *k2)
+{
+	uint64_t a = cp_vsi_mix(cp->seed ^ ((uint64_t)fmt << 56 | 0x5653494944ull)), b = ~a;
+
+	for (size_t i = 0; i < VDP_VSIID_LEN; i += 8) {
+		uint64_t w = 0;
+
+		for (size_t j = 0; j < 8; j++)
+			w = w << 8 | vsiid[i + j];
+		a = cp_vsi_mix(a ^ w);
+		b = cp_vsi_mix(b + w * 0x9E3779B97F4A7C15ull);
+	}
+	*k1 = a;
+	*k2 = (uint32_t)(b ^ b >> 32);
+}
+
+static struct cp_link *
+cp_link_at(struct sw_cplane *cp, int32_t val, struct cp_chan **ch)
+{
+	uint32_t v = (uint32_t)val, port = v >> 20, chan = v >> 8 & 0xFFF, link = v & 0xFF;
+
+	if (port >= cp->n_ports || chan >= cp->ports[port].n_chans)
+		return NULL;
+	*ch = cp->ports[port].chans[chan];
+	if (link >= (*ch)->n_links || !(*ch)->links[link].used)
+		return NULL;
+	return &(*ch)->links[link];
+}
+
+/* The link of VSI ID (fmt, vsiid) anywhere on the switch, or NULL. */
+static struct cp_link *
+cp_vsi_link(struct sw_cplane *cp, uint8_t fmt, const uint8_t *vsiid, struct cp_chan **ch)
+{
+	const struct sw_htab_ent *e;
+	struct cp_link *l;
+	uint64_t k1;
+	uint32_t k2;
+
+	cp_vsi_key(cp, fmt, vsiid, &k1, &k2);
+	e = sw_htab_find(&cp->by_vsi, k1, k2);
+	if (!e || !(l = cp_link_at(cp, e->val, ch)))
+		return NULL;
+	return l->fmt == fmt && !memcmp(l->vsiid, vsiid, VDP_VSIID_LEN) ? l : NULL;
+}
+
+/* Enter a new link in by_veth and by_vsi (both sized for max_veths, as
+ * the links are VDP vEths: the inserts cannot fail). */
+static void
+cp_link_index(struct cp_chan *ch, struct cp_link *l)
+{
+	struct sw_cplane *cp = ch->port->cp;
+	int32_t val = CP_LINK_VAL(ch->port->idx, ch->index, (uint32_t)(l - ch->links));
+	uint64_t k1;
+	uint32_t k2;
+
+	sw_htab_insert(&cp->by_veth, l->veth, 0, val, 0);
+	cp_vsi_key(cp, l->fmt, l->vsiid, &k1, &k2);
+	if (!sw_htab_find(&cp->by_vsi, k1, k2))
+		sw_htab_insert(&cp->by_vsi, k1, k2, val, 0);
+}
 
 static struct cp_link *
 cp_link_find(struct cp_chan *ch, const uint8_t *mgrid, uint8_t fmt, const uint8_t *vsiid)
@@ -53,10 +142,18 @@ cp_vdp_link_of(struct cp_chan *ch, const struct vdp_bridge_vsi *vsi)
 static void
 cp_link_drop(struct cp_chan *ch, struct cp_link *l)
 {
-	struct sw_htab_ent *e = sw_htab_find(&ch->port->cp->by_veth, l->veth, 0);
+	struct sw_cplane *cp = ch->port->cp;
+	int32_t val = CP_LINK_VAL(ch->port->idx, ch->index, (uint32_t)(l - ch->links));
+	struct sw_htab_ent *e = sw_htab_find(&cp->by_veth, l->veth, 0);
+	uint64_t k1;
+	uint32_t k2;
 
 	if (e)
-		sw_htab_remove(&ch->port->cp->by_veth, e);
+		sw_htab_remove(&cp->by_veth, e);
+	cp_vsi_key(cp, l->fmt, l->vsiid, &k1, &k2);
+	e = sw_htab_find(&cp->by_vsi, k1, k2);
+	if (e && e->val == val)
+		sw_htab_remove(&cp->by_vsi, e);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -64,21 +161,8 @@ bool
 cp_vdp_find_veth(struct sw_cplane *cp, uint32_t id, struct cp_chan **ch, struct cp_link **l)
 {
 	const struct sw_htab_ent *e = sw_htab_find(&cp->by_veth, id, 0);
-	uint32_t v, port, chan, link;
 
-	if (!e)
-		return false;
-	v = (uint32_t)e->val;
-	port = v >> 20;
-	chan = v >> 8 & 0xFFF;
-	link = v & 0xFF;
-	if (port >= cp->n_ports || chan >= cp->ports[port].n_chans)
-		return false;
-	*ch = cp->ports[port].chans[chan];
-	if (link >= (*ch)->n_links || !(*ch)->links[link].used)
-		return false;
-	*l = &(*ch)->links[link];
-	return true;
+	return e && (*l = cp_link_at(cp, e->val, ch)) != NULL;
 }
 
 /* ---- admission --------------------------------------------------------------------- */
@@ -114,12 +198,59 @@ cp_profile_for(const struct sw *sw, uint32_t type_id, uint8_t version)
 	return -1;
 }
 
+/* A request here for a VSI whose vEth is on another channel (cplane.h,
+ * migration).  0: admitted as a migration (pl->from set); else the
+ * refusal, with why. */
+static int
+cp_plan_migration(struct cp_chan *ch, const struct vdp_vsi *req, uint8_t mode,
+	struct cp_chan *och, struct cp_link *ol, struct cp_plan *pl, char *why, size_t wn)
+{
+	struct sw *sw = ch->port->cp->sw;
+	const struct vdp_bridge_vsi *ov =
+		vdp_bridge_find(och->vdp, ol->mgrid, ol->fmt, ol->vsiid);
+	const struct sw_veth *v = sw_veth_by_id(sw, ol->veth);
+	char where[32];
+
+	cp_chan_describe(och, where, sizeof(where));
+	if (!v)
+		return VDP_ERR_OTHER;        /* a link always has its vEth */
+	pl->self = (int32_t)(v - sw->veths); /* the events go on its history */
+	if (och == ch) {
+		/* The same VSI ID from another VSI manager on this channel: a
+		 * second vEth for one VSI is what by_vsi exists to prevent. */
+		pl->ref = CP_REF_BINDING;
+		snprintf(why, wn,
+			"the VSI ID is associated on this channel by another manager (vEth %u)",
+			v->id);
+		return VDP_ERR_OTHER;
+	}
+	pl->ref = CP_REF_MIGRATION;
+	if (!req->status.hard_or_m) {
+		cp_audit_conflict(ch, pl->self);
+		snprintf(why, wn,
+			"VSI active on %s %s (vEth %u): migration needs the M hint here",
+			sw->ports[och->port->idx].name, where, v->id);
+		return VDP_ERR_OTHER;
+	}
+	if (mode == VDP_TLV_ASSOC && !(ov && ov->hint_s)) {
+		snprintf(why, wn, "VSI active on %s %s (vEth %u), not suspended there (S hint)",
+			sw->ports[och->port->idx].name, where, v->id);
+		return VDP_ERR_OTHER;
+	}
+	pl->from_ch = och;
+	pl->from = ol;
+	return 0;
+}
+
 /* Check a request against the switch (cplane.h, "VDP admission"); fills
- * the plan.  Returns 0 or an enum vdp_error with the reason in why. */
+ * the plan.  cur: the VSI's record on this channel, NULL for a new VSI.
+ * Returns 0 or an enum vdp_error with the reason in why. */
 static int
 cp_plan(struct cp_chan *ch, const struct vdp_vsi *req, const struct vdp_filter *f, size_t n,
-	const uint8_t *mgrid, struct cp_plan *pl, char *why, size_t wn)
+	uint8_t mode, const uint8_t *mgrid, const struct vdp_bridge_vsi *cur,
+	struct cp_plan *pl, char *why, size_t wn)
 {
+	struct sw_cplane *cp = ch->port->cp;
 	struct sw *sw = ch->port->cp->sw;
 	const struct sw_port *p = &sw->ports[ch->port->idx];
 	const struct sw_profile *prof;
@@ -132,6 +263,21 @@ cp_plan(struct cp_chan *ch, const struct vdp_vsi *req, const struct vdp_filter *
 
 	memset(pl, 0, sizeof(*pl));
 	pl->self = self ? (int32_t)(self - sw->veths) : -1;
+	if (!cur && cp->n_vsi >= sw->conf.max_vsis && sw->conf.max_vsis) {
+		pl->ref = CP_REF_VSI_LIMIT;
+		snprintf(why, wn, "the switch is at max_vsis = %u", sw->conf.max_vsis);
+		return VDP_ERR_INSUFFICIENT_RESOURCES;
+	}
+	if (!l) {
+		struct cp_chan *och;
+		struct cp_link *ol = cp_vsi_link(cp, req->vsiid_format, req->vsiid, &och);
+		int rc = ol ? cp_plan_migration(ch, req, mode, och, ol, pl, why, wn) : 0;
+
+		if (rc)
+			return rc;
+		if (pl->from)
+			old_extra = sw->veths[pl->self].n_extra_macs;
+	}
 	if (!by_mac && ch->kind == CP_CHAN_UNTAGGED) {
 		snprintf(why, wn,
 			"untagged VDP on %s port %s: a VSI is bound by the %s its request is "
@@ -201,6 +347,7 @@ cp_plan(struct cp_chan *ch, const struct vdp_vsi *req, const struct vdp_filter *
 		if (owner < 0 && e)
 			owner = e->val;
 		if (owner >= 0 && owner != pl->self) {
+			pl->ref = CP_REF_BINDING;
 			cp_audit_conflict(ch, owner);
 			vn_eth_format_mac(pl->macs[i], m);
 			snprintf(why, wn, "MAC %s in VLAN %u is bound to vEth %u", m, pl->vlan,
@@ -214,6 +361,7 @@ cp_plan(struct cp_chan *ch, const struct vdp_vsi *req, const struct vdp_filter *
 			sw_htab_find(&sw->by_bind, SW_BIND_K1(kind, ch->id), p->idx);
 
 		if (e && e->val != pl->self) {
+			pl->ref = CP_REF_BINDING;
 			cp_audit_conflict(ch, e->val);
 			snprintf(why, wn, "%s %u on port %s is bound to vEth %u",
 				cp_chan_kind_name(ch->kind), ch->id, p->name,
@@ -227,14 +375,113 @@ cp_plan(struct cp_chan *ch, const struct vdp_vsi *req, const struct vdp_filter *
 			new_extra - old_extra);
 		return VDP_ERR_INSUFFICIENT_RESOURCES;
 	}
-	if (pl->self < 0 && p->n_veths >= p->max_veths) {
+	/* A vEth that moves in from another port counts on this one. */
+	if ((pl->self < 0 || (pl->from && sw->veths[pl->self].port != p->idx)) &&
+		p->n_veths >= p->max_veths) {
+		pl->ref = CP_REF_VETH_LIMIT;
 		snprintf(why, wn, "port %s is at max_veths = %u", p->name, p->max_veths);
 		return VDP_ERR_INSUFFICIENT_RESOURCES;
 	}
 	if (pl->self < 0 && sw->n_veths >= sw->max_veths) {
+		pl->ref = CP_REF_VETH_LIMIT;
 		snprintf(why, wn, "the switch is at max_veths = %u", sw->max_veths);
 		return VDP_ERR_INSUFFICIENT_RESOURCES;
 	}
+	return 0;
+}
+
+/* Move vEth 'slot' onto channel ch, bound as the plan says: the
+ * re-binding of sw_veth_rebind plus the port, kind, key and S-VID.  The
+ * plan checked that nothing else holds the new binding. */
+static void
+cp_veth_move(struct cp_chan *ch, int32_t slot, const struct cp_plan *pl)
+{
+	struct sw *sw = ch->port->cp->sw;
+	struct sw_veth *v = &sw->veths[slot];
+	const struct sw_port *p = &sw->ports[ch->port->idx];
+	bool by_mac = p->mode == SW_MODE_VEPA;
+	const uint8_t(*extra)[VN_ETH_ALEN] = by_mac ? pl->macs + 1 : pl->macs;
+	size_t n_extra = by_mac ? pl->n_macs - 1 : pl->n_macs;
+
+	sw_veth_unindex(sw, slot);
+	sw_vlan_unlink(sw, slot);
+	sw_fdb_flush_dst(&sw->fdb, slot);
+	sw->n_extra_macs -= v->n_extra_macs;
+	sw->ports[v->port].n_veths--;
+	v->port = (uint16_t)p->idx;
+	v->kind = by_mac ? SW_BIND_MAC : ch->kind == CP_CHAN_VIF ? SW_BIND_VIF : SW_BIND_ECID;
+	v->key = by_mac ? 0 : ch->id;
+	v->svid = by_mac ? cp_chan_svid(ch) : 0;
+	memset(v->mac, 0, VN_ETH_ALEN);
+	if (by_mac)
+		memcpy(v->mac, pl->macs[0], VN_ETH_ALEN);
+	v->n_extra_macs = (uint8_t)n_extra;
+	for (size_t i = 0; i < n_extra; i++)
+		memcpy(v->extra_macs[i], extra[i], VN_ETH_ALEN);
+	v->vlan = pl->vlan;
+	v->own_vlan = true;
+	if (v->profile != pl->profile) {
+		v->profile = pl->profile;
+		sw_policy_veth_attach(sw, slot); /* the new profile's policy, fresh */
+	}
+	sw->n_extra_macs += v->n_extra_macs;
+	sw->ports[p->idx].n_veths++;
+	sw_vlan_link(sw, slot);
+	sw_veth_index(sw, slot);
+}
+
+/* A free link of channel ch, or NULL (never: the links are as many as
+ * the machine's VSI records). */
+static struct cp_link *
+cp_link_free(struct cp_chan *ch)
+{
+	for (uint16_t i = 0; i < ch->n_links; i++)
+		if (!ch->links[i].used)
+			return &ch->links[i];
+	return NULL;
+}
+
+/* ASSOCIATE with the M hint for a VSI suspended (S hint) on another
+ * channel: its vEth moves here with its id, counters and policy; the old
+ * station is told by an unsolicited DE-ASSOCIATE (its machine is another
+ * instance than the one calling admit, so this is no re-entrancy). */
+static int
+cp_migrate(struct cp_chan *ch, const struct vdp_vsi *req, const uint8_t *mgrid,
+	const struct cp_plan *pl, uint64_t now, char *why, size_t wn)
+{
+	struct sw_cplane *cp = ch->port->cp;
+	struct sw *sw = cp->sw;
+	struct cp_chan *och = pl->from_ch;
+	struct cp_link *l = cp_link_free(ch), *ol = pl->from;
+	const struct vdp_bridge_vsi *ov;
+	char id[VDP_VSIID_TEXT_MAX], from[32], to[32];
+	const char *from_port = sw->ports[och->port->idx].name;
+	uint32_t veth = ol->veth;
+
+	if (!l) {
+		snprintf(why, wn, "no free VSI link on this channel"); /* not reached */
+		return -1;
+	}
+	cp_vsiid_text(req->vsiid_format, req->vsiid, id, sizeof(id));
+	cp_chan_describe(och, from, sizeof(from));
+	cp_chan_describe(ch, to, sizeof(to));
+	ov = vdp_bridge_find(och->vdp, ol->mgrid, ol->fmt, ol->vsiid);
+	cp_link_drop(och, ol); /* its release() below then leaves the vEth alone */
+	if (ov)
+		vdp_bridge_deassoc(och->vdp, ov, VDP_BRIDGE_REASON_ADMIN, now);
+	cp_veth_move(ch, pl->self, pl);
+	l->used = true;
+	memcpy(l->mgrid, mgrid, VDP_MGRID_LEN);
+	l->fmt = req->vsiid_format;
+	memcpy(l->vsiid, req->vsiid, VDP_VSIID_LEN);
+	l->veth = veth;
+	cp_link_index(ch, l);
+	ch->admitted = true;
+	cp->dirty = true;
+	cp->refused.migrations++;
+	sw_event_log(sw, veth, SW_EV_MIGRATED, now,
+		"VSI %s moved from %s %s to %s %s (M and S hints), vlan %u", id, from_port,
+		from, sw->ports[ch->port->idx].name, to, pl->vlan);
 	return 0;
 }
 
@@ -257,6 +504,8 @@ cp_apply(struct cp_chan *ch, const struct vdp_vsi *req, const uint8_t *mgrid,
 
 	cp_vsiid_text(req->vsiid_format, req->vsiid, id, sizeof(id));
 	cp_chan_describe(ch, where, sizeof(where));
+	if (pl->from)
+		return cp_migrate(ch, req, mgrid, pl, now, why, wn);
 	if (pl->self >= 0) {
 		sw_veth_rebind(sw, pl->self, pl->profile, pl->vlan, by_mac ? pl->macs[0] : zero,
 			extra, n_extra, now);
@@ -290,8 +539,7 @@ cp_apply(struct cp_chan *ch, const struct vdp_vsi *req, const uint8_t *mgrid,
 	l->fmt = req->vsiid_format;
 	memcpy(l->vsiid, req->vsiid, VDP_VSIID_LEN);
 	l->veth = cv.id;
-	sw_htab_insert(&cp->by_veth, cv.id, 0,
-		CP_LINK_VAL(ch->port->idx, ch->index, (uint32_t)(l - ch->links)), 0);
+	cp_link_index(ch, l);
 	ch->admitted = true;
 	sw_event_log(sw, cv.id, SW_EV_ASSOCIATED, now, "VSI %s type %u v%u on %s %s, vlan %u",
 		id, req->type_id, req->type_version, p->name, where, pl->vlan);
@@ -308,6 +556,22 @@ cp_refused(struct cp_chan *ch, const struct vdp_vsi *req, uint8_t mode, int code
 
 	cp_vsiid_text(req->vsiid_format, req->vsiid, id, sizeof(id));
 	cp_chan_describe(ch, where, sizeof(where));
+	switch (pl->ref) {
+	case CP_REF_VSI_LIMIT:
+		ch->port->cp->refused.vsi_limit++;
+		break;
+	case CP_REF_VETH_LIMIT:
+		ch->port->cp->refused.veth_limit++;
+		break;
+	case CP_REF_BINDING:
+		ch->port->cp->refused.binding++;
+		break;
+	case CP_REF_MIGRATION:
+		ch->port->cp->refused.migration_refused++;
+		break;
+	default:
+		break;
+	}
 	r->valid = true;
 	r->ts_us = now;
 	r->mode = mode;
@@ -334,14 +598,25 @@ cp_vdp_admit(void *aux, const struct vdp_vsi *req, const struct vdp_filter *filt
 	char why[96];
 	int rc;
 
-	(void)cur; /* the link tells whether the VSI has a vEth */
-	rc = cp_plan(ch, req, filters, n, mgrid, &pl, why, sizeof(why));
+	rc = cp_plan(ch, req, filters, n, mode, mgrid, cur, &pl, why, sizeof(why));
 	if (!rc && mode == VDP_TLV_ASSOC &&
 		cp_apply(ch, req, mgrid, &pl, now, why, sizeof(why)))
 		rc = VDP_ERR_OTHER;
 	if (rc) {
 		cp_refused(ch, req, mode, rc, &pl, why, now);
 		return rc;
+	}
+	if (!cur)
+		ch->port->cp->n_vsi++; /* the machine makes the record now */
+	if (pl.from && mode != VDP_TLV_ASSOC) {
+		char id[VDP_VSIID_TEXT_MAX], where[32];
+
+		cp_vsiid_text(req->vsiid_format, req->vsiid, id, sizeof(id));
+		cp_chan_describe(ch, where, sizeof(where));
+		ch->port->cp->refused.pending++;
+		sw_event_log(ch->port->cp->sw, pl.from->veth, SW_EV_MIGRATING, now,
+			"VSI %s %s on %s %s with the M hint", id, vdp_tlv_type_name(mode),
+			ch->port->cp->sw->ports[ch->port->idx].name, where);
 	}
 	/* VID 0 ("bridge chooses") gets the VLAN; the others are it already. */
 	for (size_t i = 0; i < n; i++)
@@ -359,8 +634,10 @@ cp_vdp_release(void *aux, const struct vdp_bridge_vsi *vsi, enum vdp_bridge_reas
 	enum sw_event_kind kind = SW_EV_DEASSOCIATED;
 	uint32_t veth;
 
+	if (cp->n_vsi)
+		cp->n_vsi--; /* every record goes through here (vdp_bridge.h) */
 	if (!l)
-		return; /* a pre-association: it had no vEth */
+		return; /* a pre-association, or a migrated VSI: no vEth here */
 	veth = l->veth;
 	cp_link_drop(ch, l);
 	cp_vsiid_text(vsi->vsiid_format, vsi->vsiid, id, sizeof(id));
@@ -433,4 +710,55 @@ sw_cplane_veth_deassoc(struct sw_cplane *cp, uint32_t id, uint64_t now)
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- limits ---------------------------------------------------------------------- */
+
+static void
+cp_limits_agent(const struct cp_agent *a, struct sw_cplane_limits *out)
+{
+	if (!a->sm)
+		return;
+	out->lldp_neighbors += (uint32_t)lldp_agent_neighbor_count(a->sm);
+	out->lldp_dropped += lldp_agent_stats(a->sm)->drops;
+}
+
+void
+sw_cplane_limits(struct sw_cplane *cp, struct sw_cplane_limits *out)
+{
+	uint32_t n_vsi = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (unsigned i = 0; i < cp->n_ports; i++) {
+		const struct cp_port *pp = &cp->ports[i];
+
+		for (unsigned a = 0; a < CP_N_AGENTS; a++)
+			if (cp_port_has_agent(pp, a))
+				cp_limits_agent(&pp->agents[a], out);
+		for (unsigned k = 0; k < SW_SCHAN_SLOTS; k++)
+			if (pp->schans[k])
+				cp_limits_agent(&pp->schans[k]->agent, out);
+		for (uint32_t c = 0; c < pp->n_chans; c++) {
+			const struct vdp_bridge_stats *st;
+
+			if (!pp->chans[c]->vdp)
+				continue;
+			st = vdp_bridge_stats(pp->chans[c]->vdp);
+			n_vsi += st->n_vsi;
+			out->vsi_table_full += st->table_full;
+		}
+		out->channels_refused += pp->chans_refused;
+	}
+	/* The running count is kept by admit/release; the machines have
+	 * the truth. */
+	cp->n_vsi = n_vsi;
+	out->n_vsi = n_vsi;
+	out->max_vsis = cp->sw->conf.max_vsis;
+	out->vsi_limit = cp->refused.vsi_limit;
+	out->veth_limit = cp->refused.veth_limit;
+	out->binding_refused = cp->refused.binding;
+	out->migrations = cp->refused.migrations;
+	out->migrations_pending = cp->refused.pending;
+	out->migrations_refused = cp->refused.migration_refused;
+	out->lldp_max_neighbors = cp->sw->conf.lldp.max_neighbors;
 }

@@ -180,6 +180,15 @@ cp_tx_hold(const struct sw_conf *c)
 	return c->lldp.tx_hold ? c->lldp.tx_hold : LLDP_DEF_TX_HOLD;
 }
 
+/* switch.lldp.max_neighbors (a configuration built by hand has 0). */
+static uint16_t
+cp_max_neighbors(const struct sw_conf *c)
+{
+	return c->lldp.max_neighbors && c->lldp.max_neighbors <= LLDP_NEIGHBORS_LIMIT
+		? c->lldp.max_neighbors
+		: LLDP_DEF_MAX_NEIGHBORS;
+}
+
 int
 cp_agent_make_on(struct cp_agent *a, struct cp_port *pp, unsigned which, struct cp_schan *s,
 	char *err, size_t errlen)
@@ -197,6 +206,7 @@ cp_agent_make_on(struct cp_agent *a, struct cp_port *pp, unsigned which, struct 
 	a->admin = p->lldp_admin;
 	a->tx_interval = cp_tx_interval(conf);
 	a->tx_hold = cp_tx_hold(conf);
+	a->max_neighbors = cp_max_neighbors(conf);
 	lldp_agent_cfg_init(&cfg);
 	cfg.group = which == CP_NCB ? LLDP_AGENT_NEAREST_CUSTOMER
 		: which == CP_NTPMR ? LLDP_AGENT_NEAREST_NONTPMR
@@ -212,6 +222,7 @@ cp_agent_make_on(struct cp_agent *a, struct cp_port *pp, unsigned which, struct 
 	cfg.local.sys_cap_enabled = LLDP_CAP_BRIDGE;
 	cfg.tx_interval = a->tx_interval;
 	cfg.tx_hold = a->tx_hold;
+	cfg.max_neighbors = a->max_neighbors; /* more are dropped, counted (issue 9) */
 	cfg.neighbor_cb = cp_lldp_neighbor;
 	a->sm = lldp_agent_create(&cfg, cp_lldp_send, a);
 	if (!a->sm) {
@@ -235,7 +246,8 @@ cp_agent_stale(const struct cp_agent *a)
 
 	return !a->sm || a->admin != sw->ports[a->port->idx].lldp_admin ||
 		a->tx_interval != cp_tx_interval(&sw->conf) ||
-		a->tx_hold != cp_tx_hold(&sw->conf);
+		a->tx_hold != cp_tx_hold(&sw->conf) ||
+		a->max_neighbors != cp_max_neighbors(&sw->conf);
 }
 
 void
@@ -624,8 +636,11 @@ sw_cplane_create(struct sw *sw, const struct sw_cplane_config *cfg, char *err, s
 	struct sw_cplane *cp = calloc(1, sizeof(*cp));
 
 	if (!cp || !(cp->ports = calloc(sw->n_ports ? sw->n_ports : 1, sizeof(*cp->ports))) ||
-		sw_htab_init(&cp->by_veth, sw->max_veths)) {
+		sw_htab_init(&cp->by_veth, sw->max_veths) ||
+		sw_htab_init(&cp->by_vsi, sw->max_veths)) {
 		snprintf(err, errlen, "out of memory for the control plane");
+		if (cp)
+			sw_htab_free(&cp->by_veth);
 		if (cp)
 			free(cp->ports);
 		free(cp);
@@ -687,6 +702,7 @@ sw_cplane_destroy(struct sw_cplane *cp)
 		free(pp->chans);
 	}
 	sw_htab_free(&cp->by_veth);
+	sw_htab_free(&cp->by_vsi);
 	free(cp->ports);
 	free(cp);
 }

@@ -63,7 +63,19 @@
  *    (the vif / E-CID is what binds the vEth); a vif / E-CID already bound
  *    to another vEth -> 4;
  *  - a new vEth needs room: the port's max_veths or the switch's max_veths
- *    reached -> 2;
+ *    reached -> 2; a new VSI needs room: switch.max_vsis VSI records (every
+ *    channel's, pre-associations included) -> 2;
+ *  - a VSI ID has one vEth switch-wide.  A request on one port or channel
+ *    for a VSI whose vEth is on another is a migration (802.1Qbg-2012
+ *    41.2.x hints, protocols.md 4.2): without the M (migrate-to) hint it is
+ *    refused -> 4; PRE-ASSOCIATE(-RR) with M is admitted (nothing moves, an
+ *    event on the vEth); ASSOCIATE with M moves the vEth only when the
+ *    VSI's last request where it is had the S (suspended / migrate-from)
+ *    hint, else -> 4: the vEth keeps its id, counters and policy, is
+ *    re-bound on the new channel, and the old station gets an unsolicited
+ *    DE-ASSOCIATE.  Once the old port de-associated it, a request anywhere
+ *    is a new association.  Never a silent takeover: each move and each
+ *    refusal is an event and a counter (sw_cplane_limits);
  *  - GroupID formats and table limits are the machine's (vdp_bridge.h).
  *  PRE-ASSOCIATE and PRE-ASSOCIATE with resource reservation are checked
  *  the same way but create no vEth (nothing is reserved yet).  ASSOCIATE
@@ -140,6 +152,24 @@ void sw_cplane_port_changed(struct sw_cplane *cp, unsigned port, uint64_t now);
  * unsolicited DE-ASSOCIATE goes to the station and the vEth is deleted.
  * 0, or -1 if 'id' is not a VDP vEth of this control plane. */
 int sw_cplane_veth_deassoc(struct sw_cplane *cp, uint32_t id, uint64_t now);
+
+/* The control plane's limits, their use and what they refused (issue 9;
+ * vnctl show limits).  The VSI count is recounted from the machines. */
+struct sw_cplane_limits {
+	uint32_t n_vsi, max_vsis;    /* VSI records, switch.max_vsis */
+	uint64_t vsi_limit;          /* new VSIs refused at max_vsis */
+	uint64_t vsi_table_full;     /* ... at a channel's table size */
+	uint64_t veth_limit;         /* new VDP vEths refused at max_veths */
+	uint64_t binding_refused;    /* MAC / vif / E-CID / VSI ID of another vEth */
+	uint64_t migrations;         /* VSIs moved (M hint here, S hint there) */
+	uint64_t migrations_pending; /* pre-associated elsewhere with the M hint */
+	uint64_t migrations_refused; /* requests for a VSI active elsewhere */
+	uint64_t channels_refused;   /* ECP/VDP channels over max_channels */
+	uint32_t lldp_neighbors;     /* in every agent's table */
+	uint16_t lldp_max_neighbors; /* per agent */
+	uint64_t lldp_dropped;       /* new neighbours dropped at the limit */
+};
+void sw_cplane_limits(struct sw_cplane *cp, struct sw_cplane_limits *out);
 
 /* ---- rendering (cp_show.c) -------------------------------------------------
  * Lists are arrays in a stable order (ports in configuration order, agents

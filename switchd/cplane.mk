@@ -13,3 +13,10 @@ TESTS += tests/test-cplane
 tests_test_cplane_SOURCES = tests/test-cplane.c
 tests_test_cplane_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS) $(PCAP_CFLAGS)
 tests_test_cplane_LDADD = $(SWITCHD_LIBS) $(TEST_LIBS)
+
+# Abuse (issue 9): VDP migration rules, limits, 100k-request floods.
+check_PROGRAMS += tests/test-abuse
+TESTS += tests/test-abuse
+tests_test_abuse_SOURCES = tests/test-abuse.c
+tests_test_abuse_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS) $(PCAP_CFLAGS)
+tests_test_abuse_LDADD = $(SWITCHD_LIBS) $(TEST_LIBS)

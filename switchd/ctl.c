@@ -350,6 +350,105 @@ cmd_show_schannels(struct req *r, int argc, char **argv)
 static const struct ctl_cmd commands[];
 static const size_t n_commands;
 
+/* Every limit against abuse (issue 9): what it is, its use, and what it
+ * refused. */
+static int
+cmd_show_limits(struct req *r, int argc, char **argv)
+{
+	struct sw *sw = r->env->sw;
+	struct sw_cplane *cp = sw_get_cplane(sw);
+	struct sw_cplane_limits cl = { 0 };
+	const struct sw_ctl_stats *cs = r->env->stats;
+	uint64_t auto_refused = 0;
+
+	if (cp)
+		sw_cplane_limits(cp, &cl);
+	sw_w_obj_start(r->w, "limits", "Limits");
+	sw_w_obj_start(r->w, "veths", "vEths");
+	sw_w_uint(r->w, "used", "Used", sw->n_veths);
+	sw_w_uint(r->w, "max", "Max (switch.max_veths)", sw->max_veths);
+	for (unsigned i = 0; i < sw->n_ports; i++)
+		auto_refused += sw->ports[i].ctr.drops[SW_DROP_LIMIT];
+	sw_w_uint(r->w, "vdp_refused", "VDP refused at a limit", cl.veth_limit);
+	sw_w_uint(r->w, "auto_create_refused", "Auto-create refused (frames)", auto_refused);
+	sw_w_list_start(r->w, "ports", "Per port");
+	for (unsigned i = 0; i < sw->n_ports; i++) {
+		const struct sw_port *p = &sw->ports[i];
+
+		if (p->role != SW_ROLE_HOST)
+			continue;
+		sw_w_obj_start(r->w, NULL, NULL);
+		sw_w_str(r->w, "port", "Port", p->name);
+		sw_w_uint(r->w, "used", "Used", p->n_veths);
+		sw_w_uint(r->w, "max", "Max", p->max_veths);
+		sw_w_uint(r->w, "auto_create_refused", "Auto-create refused",
+			p->ctr.drops[SW_DROP_LIMIT]);
+		sw_w_obj_end(r->w);
+	}
+	sw_w_list_end(r->w);
+	sw_w_obj_end(r->w);
+	sw_w_obj_start(r->w, "vsis", "VDP VSIs");
+	sw_w_uint(r->w, "used", "Used", cl.n_vsi);
+	sw_w_uint(r->w, "max", "Max (switch.max_vsis)", sw->conf.max_vsis);
+	sw_w_uint(r->w, "refused", "Refused at max", cl.vsi_limit);
+	sw_w_uint(r->w, "table_full", "Refused, channel table full", cl.vsi_table_full);
+	sw_w_obj_end(r->w);
+	sw_w_obj_start(r->w, "fdb", "FDB");
+	sw_w_uint(r->w, "entries", "Entries", sw->fdb.t.n);
+	sw_w_uint(r->w, "max", "Max (switch.fdb_max)", sw->conf.fdb_max);
+	sw_w_uint(r->w, "full", "Not learned, table full", sw->fdb.full);
+	sw_w_uint(r->w, "max_per_veth", "Max per vEth (switch.fdb_max_per_veth)",
+		sw->fdb.veth_max);
+	sw_w_uint(r->w, "veth_refused", "Not learned, vEth at its max", sw->fdb.veth_refused);
+	sw_w_list_start(r->w, "veths", "vEths refused");
+	for (size_t i = 0; i < sw->slots_hwm; i++) {
+		const struct sw_veth *v = &sw->veths[i];
+
+		if (!v->used || !v->fdb_refused)
+			continue;
+		sw_w_obj_start(r->w, NULL, NULL);
+		sw_w_uint(r->w, "veth", "vEth", v->id);
+		sw_w_uint(r->w, "entries", "Entries", v->fdb_n);
+		sw_w_uint(r->w, "refused", "Refused", v->fdb_refused);
+		sw_w_obj_end(r->w);
+	}
+	sw_w_list_end(r->w);
+	sw_w_obj_end(r->w);
+	sw_w_obj_start(r->w, "lldp", "LLDP");
+	sw_w_uint(r->w, "neighbors", "Neighbours", cl.lldp_neighbors);
+	sw_w_uint(r->w, "max_neighbors", "Max per agent (switch.lldp.max_neighbors)",
+		sw->conf.lldp.max_neighbors);
+	sw_w_uint(r->w, "dropped", "New neighbours dropped", cl.lldp_dropped);
+	sw_w_obj_end(r->w);
+	sw_w_obj_start(r->w, "vdp", "VDP");
+	sw_w_uint(r->w, "migrations", "Migrations", cl.migrations);
+	sw_w_uint(r->w, "migrations_pending", "Pre-associated elsewhere (M hint)",
+		cl.migrations_pending);
+	sw_w_uint(r->w, "migrations_refused", "Migrations refused", cl.migrations_refused);
+	sw_w_uint(
+		r->w, "binding_refused", "Refused, bound to another vEth", cl.binding_refused);
+	sw_w_uint(r->w, "channels_refused", "Channels refused (max_channels)",
+		cl.channels_refused);
+	sw_w_obj_end(r->w);
+	if (cs) {
+		sw_w_obj_start(r->w, "control", "Control socket");
+		sw_w_uint(r->w, "clients", "Clients now", cs->n_clients);
+		sw_w_uint(r->w, "max_clients", "Max clients (--ctl-max-clients)",
+			cs->max_clients);
+		sw_w_uint(r->w, "clients_accepted", "Clients accepted", cs->clients);
+		sw_w_uint(r->w, "clients_refused", "Clients refused", cs->clients_refused);
+		sw_w_uint(r->w, "max_request", "Max request bytes (--ctl-max-request)",
+			cs->max_request);
+		sw_w_uint(r->w, "requests", "Requests", cs->requests);
+		sw_w_uint(r->w, "requests_refused", "Requests refused", cs->requests_refused);
+		sw_w_uint(r->w, "paths_refused", "Paths refused (config save)",
+			cs->paths_refused);
+		sw_w_obj_end(r->w);
+	}
+	sw_w_obj_end(r->w);
+	return 0;
+}
+
 static int
 cmd_version(struct req *r, int argc, char **argv)
 {
@@ -879,12 +978,22 @@ cmd_counters_clear(struct req *r, int argc, char **argv)
 static int
 cmd_config_save(struct req *r, int argc, char **argv)
 {
-	const char *path = argc ? argv[0] : r->env->config_path;
+	char path[PATH_MAX];
 
-	if (!path)
-		return fail(r, "config save: no path (the daemon has no configuration file)");
-	if (sw_config_save(r->env->sw, path, r->err, r->errlen))
+	/* No request makes the daemon write outside its configured paths
+	 * (issue 9): the configuration file, or a file directly in the save
+	 * directory (--save-dir).  A refusal is counted (show limits). */
+	if (sw_config_save_path(r->env->config_path, r->env->save_dir, argc ? argv[0] : NULL,
+		    path, sizeof(path), r->err, r->errlen)) {
+		if (r->env->stats)
+			r->env->stats->paths_refused++;
 		return -1;
+	}
+	if (sw_config_save(r->env->sw, path, r->err, r->errlen)) {
+		if (r->env->stats && strstr(r->err, "refused"))
+			r->env->stats->paths_refused++;
+		return -1;
+	}
 	ok(r, "configuration written to %s", path);
 	return 0;
 }
@@ -1047,6 +1156,8 @@ static const struct ctl_cmd commands[] = {
 		"VDP: VSIs (state, timers, last status, hints) and per-channel statistics" },
 	{ "show schannels", "", 0, 0, cmd_show_schannels,
 		"S-channels per VEPA port: CDCP state and TLVs, channels, relay, vEths" },
+	{ "show limits", "", 0, 0, cmd_show_limits,
+		"limits against abuse: vEths, VSIs, FDB, LLDP, control socket; use and refusals" },
 	{ "version", "", 0, 0, cmd_version, "daemon version" },
 	{ "list-commands", "", 0, 0, cmd_list, "this list" },
 	{ "veth add",

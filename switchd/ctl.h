@@ -17,10 +17,28 @@
 
 #include "switchd/sw.h"
 
+/* What the control socket refused (the server and the handlers count;
+ * vnctl show limits renders them). */
+struct sw_ctl_stats {
+	uint64_t clients;          /* connections accepted */
+	uint64_t clients_refused;  /* ... refused at --ctl-max-clients */
+	uint64_t requests;         /* requests handled */
+	uint64_t requests_refused; /* bad header or over --ctl-max-request */
+	uint64_t paths_refused;    /* config save outside the allowed paths */
+	unsigned max_clients;      /* the limits in force */
+	uint32_t max_request;
+	unsigned n_clients; /* connected now */
+};
+
 /* What the daemon lends the handlers. */
 struct sw_ctl_env {
 	struct sw *sw;
 	const char *config_path;
+	/* config save PATH may write a file directly in this directory
+	 * (--save-dir); NULL: only the configuration file itself. */
+	const char *save_dir;
+	/* The control socket's counters (the server fills them), or NULL. */
+	struct sw_ctl_stats *stats;
 	uint64_t (*now)(void *aux);
 	/* Advance the switch clock (replay / test clock); NULL when live. */
 	int (*warp)(void *aux, uint64_t delta_us, char *err, size_t errlen);

@@ -41,7 +41,9 @@ struct sw_ctl_server {
 	struct sw_fd_watch *watch;
 	struct client *clients;
 	unsigned n_clients;
-	uint64_t refused; /* connections refused at max_clients */
+	/* What it accepted and refused (env->stats points here while the
+	 * server lives: vnctl show limits). */
+	struct sw_ctl_stats st;
 	/* Out of file descriptors: accepting is paused (the listening socket
 	 * would stay readable and the loop spin) until a client goes or the
 	 * retry timer fires. */
@@ -80,6 +82,7 @@ client_free(struct client *c)
 			break;
 		}
 	c->srv->n_clients--;
+	c->srv->st.n_clients = c->srv->n_clients;
 	sw_fd_watch_destroy(c->watch);
 	close(c->fd);
 	free(c->body);
@@ -148,6 +151,7 @@ client_read(struct client *c)
 
 			snprintf(why, sizeof(why), "%s (requests are limited to %u bytes)",
 				verr.reason, c->srv->lim.max_request);
+			c->srv->st.requests_refused++;
 			protocol_error(c, why);
 			return true;
 		}
@@ -166,7 +170,10 @@ client_read(struct client *c)
 	}
 	if (c->body_got == c->body_len) {
 		size_t len;
-		char *reply = sw_ctl_handle(c->srv->env, c->body, c->body_len, &len);
+		char *reply;
+
+		c->srv->st.requests++;
+		reply = sw_ctl_handle(c->srv->env, c->body, c->body_len, &len);
 
 		free(c->body);
 		c->body = NULL;
@@ -240,7 +247,7 @@ accept_cb(int fd, unsigned events, void *aux)
 			(void)!send(cfd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		free(p);
 		close(cfd);
-		s->refused++;
+		s->st.clients_refused++;
 		return;
 	}
 	c = calloc(1, sizeof(*c));
@@ -259,6 +266,8 @@ accept_cb(int fd, unsigned events, void *aux)
 	c->next = s->clients;
 	s->clients = c;
 	s->n_clients++;
+	s->st.n_clients = s->n_clients;
+	s->st.clients++;
 }
 
 static int
@@ -283,6 +292,7 @@ sw_ctl_server_create(struct sw_loop *loop, const char *path, struct sw_ctl_env *
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct sw_ctl_server *s;
+	mode_t old_umask;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		snprintf(err, errlen, "%s: socket path too long", path);
@@ -300,6 +310,8 @@ sw_ctl_server_create(struct sw_loop *loop, const char *path, struct sw_ctl_env *
 	s->lim.max_clients = limits && limits->max_clients ? limits->max_clients : 64;
 	s->lim.mode = limits && limits->mode ? limits->mode : 0660;
 	s->lim.group = limits ? limits->group : NULL;
+	s->st.max_clients = s->lim.max_clients;
+	s->st.max_request = s->lim.max_request;
 	snprintf(s->path, sizeof(s->path), "%s", path);
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	if (make_parent(path)) {
@@ -314,12 +326,16 @@ sw_ctl_server_create(struct sw_loop *loop, const char *path, struct sw_ctl_env *
 		free(s);
 		return NULL;
 	}
+	/* Created 0600 (umask) and only then opened up to lim.mode and the
+	 * group: no moment where another user could connect. */
+	old_umask = umask(0177);
 	if (bind(s->fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		struct stat st;
 		int probe;
 
 		if (errno != EADDRINUSE) {
 			snprintf(err, errlen, "%s: bind: %s", path, strerror(errno));
+			umask(old_umask);
 			close(s->fd);
 			free(s);
 			return NULL;
@@ -329,6 +345,7 @@ sw_ctl_server_create(struct sw_loop *loop, const char *path, struct sw_ctl_env *
 		if (probe >= 0 && !connect(probe, (struct sockaddr *)&sa, sizeof(sa))) {
 			close(probe);
 			snprintf(err, errlen, "%s: another daemon is listening there", path);
+			umask(old_umask);
 			close(s->fd);
 			free(s);
 			return NULL;
@@ -339,6 +356,7 @@ sw_ctl_server_create(struct sw_loop *loop, const char *path, struct sw_ctl_env *
 		 * --ctl named by mistake. */
 		if (lstat(path, &st) || !S_ISSOCK(st.st_mode)) {
 			snprintf(err, errlen, "%s: exists and is not a socket", path);
+			umask(old_umask);
 			close(s->fd);
 			free(s);
 			return NULL;
@@ -346,11 +364,13 @@ sw_ctl_server_create(struct sw_loop *loop, const char *path, struct sw_ctl_env *
 		unlink(path);
 		if (bind(s->fd, (struct sockaddr *)&sa, sizeof(sa))) {
 			snprintf(err, errlen, "%s: bind: %s", path, strerror(errno));
+			umask(old_umask);
 			close(s->fd);
 			free(s);
 			return NULL;
 		}
 	}
+	umask(old_umask);
 	if (chmod(path, (mode_t)s->lim.mode)) {
 		snprintf(err, errlen, "%s: chmod: %s", path, strerror(errno));
 		goto fail;
@@ -374,6 +394,7 @@ sw_ctl_server_create(struct sw_loop *loop, const char *path, struct sw_ctl_env *
 		snprintf(err, errlen, "%s: cannot watch the socket", path);
 		goto fail;
 	}
+	env->stats = &s->st;
 	return s;
 fail:
 	sw_timer_destroy(s->retry);
@@ -389,6 +410,8 @@ sw_ctl_server_destroy(struct sw_ctl_server *s)
 {
 	if (!s)
 		return;
+	if (s->env->stats == &s->st)
+		s->env->stats = NULL;
 	while (s->clients)
 		client_free(s->clients);
 	sw_timer_destroy(s->retry);

@@ -4,9 +4,12 @@
 
 #include <errno.h>
 #include <libconfig.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "switchd/admin.h"
 #include "switchd/cplane.h"
@@ -110,11 +113,196 @@ save_policy(config_setting_t *e, const struct sw_profile *p)
 	return 0;
 }
 
+/* ---- where config save may write ---------------------------------------------- */
+
+/* Split 'path' into its directory (resolved: no symbolic link, no '..')
+ * and its last component.  A relative path is taken from 'base'.  -1 with
+ * err when the directory does not resolve or the name is not a plain file
+ * name. */
+static int
+split_path(const char *path, const char *base, char *dir, size_t dn, char *name, size_t nn,
+	char *err, size_t errlen)
+{
+	char full[PATH_MAX], *slash, *real;
+	const char *leaf;
+
+	if (!*path || strlen(path) >= PATH_MAX / 2) {
+		snprintf(err, errlen, "config save: the path must be 1..%d characters",
+			PATH_MAX / 2 - 1);
+		return -1;
+	}
+	if (path[0] == '/' || !base)
+		snprintf(full, sizeof(full), "%s", path);
+	else
+		snprintf(full, sizeof(full), "%s/%s", base, path);
+	slash = strrchr(full, '/');
+	leaf = slash ? slash + 1 : full;
+	if (!*leaf || !strcmp(leaf, ".") || !strcmp(leaf, "..")) {
+		snprintf(err, errlen, "config save: %s: does not name a file", path);
+		return -1;
+	}
+	if (strlen(leaf) >= nn) {
+		snprintf(err, errlen, "config save: %s: the file name is too long", path);
+		return -1;
+	}
+	snprintf(name, nn, "%s", leaf);
+	if (slash == full)
+		real = realpath("/", NULL);
+	else if (slash) {
+		*slash = '\0';
+		real = realpath(full, NULL);
+	} else {
+		real = realpath(".", NULL);
+	}
+	if (!real || strlen(real) >= dn) {
+		snprintf(err, errlen, "config save: %s: its directory: %s", path,
+			real ? "path too long" : strerror(errno));
+		free(real);
+		return -1;
+	}
+	snprintf(dir, dn, "%s", real);
+	free(real);
+	return 0;
+}
+
+int
+sw_config_save_path(const char *config_path, const char *save_dir, const char *arg, char *out,
+	size_t outlen, char *err, size_t errlen)
+{
+	char cdir[PATH_MAX], cname[NAME_MAX + 1], sdir[PATH_MAX], adir[PATH_MAX],
+		aname[NAME_MAX + 1], *real = NULL;
+	const char *base;
+	bool have_conf;
+
+	if (!arg && !config_path) {
+		snprintf(err, errlen,
+			"config save: no path (the daemon has no configuration file)");
+		return -1;
+	}
+	have_conf = config_path &&
+		!split_path(config_path, NULL, cdir, sizeof(cdir), cname, sizeof(cname), err,
+			errlen);
+	if (!arg) {
+		if (!have_conf)
+			return -1;
+		arg = config_path;
+	}
+	if (save_dir) {
+		real = realpath(save_dir, NULL);
+		if (!real || strlen(real) >= sizeof(sdir)) {
+			snprintf(err, errlen, "config save: the save directory %s: %s",
+				save_dir, real ? "path too long" : strerror(errno));
+			free(real);
+			return -1;
+		}
+		snprintf(sdir, sizeof(sdir), "%s", real);
+		free(real);
+	}
+	/* A relative PATH names a file in the save directory, or else beside
+	 * the configuration file: never the daemon's working directory. */
+	base = save_dir ? sdir : have_conf ? cdir : NULL;
+	if (split_path(arg, base, adir, sizeof(adir), aname, sizeof(aname), err, errlen))
+		return -1;
+	if (!((have_conf && !strcmp(adir, cdir) && !strcmp(aname, cname)) ||
+		    (save_dir && !strcmp(adir, sdir)))) {
+		if (save_dir)
+			snprintf(err, errlen,
+				"config save: %s: refused: the daemon writes only its "
+				"configuration file (%s) or a file directly in its save "
+				"directory (%s)",
+				arg, config_path ? config_path : "none", sdir);
+		else
+			snprintf(err, errlen,
+				"config save: %s: refused: the daemon writes only its "
+				"configuration file (%s); start it with --save-dir DIR to "
+				"save elsewhere",
+				arg, config_path ? config_path : "none");
+		return -1;
+	}
+	if (strlen(adir) + 1 + strlen(aname) >= outlen) {
+		snprintf(err, errlen, "config save: %s: path too long", arg);
+		return -1;
+	}
+	snprintf(out, outlen, "%s/%s", strcmp(adir, "/") ? adir : "", aname);
+	return 0;
+}
+
+/* Write cfg to 'path' without ever following a link: the file is written
+ * under a fresh name in the same directory (O_EXCL: nothing planted there
+ * is opened) and renamed over the target, which must be absent or a
+ * regular file (a symbolic link there is refused, never replaced or
+ * written through). */
+static int
+save_file(config_t *cfg, const char *path, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX + 16];
+	const char *slash = strrchr(path, '/');
+	mode_t mode = 0644;
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	if (!*path || strlen(path) >= PATH_MAX || (slash && !slash[1])) {
+		snprintf(err, errlen,
+			"config save: the path must name a file of 1..%d characters",
+			PATH_MAX - 1);
+		return -1;
+	}
+	if (!lstat(path, &st)) {
+		if (S_ISLNK(st.st_mode)) {
+			snprintf(err, errlen,
+				"config save: %s: refused: it is a symbolic link (config save "
+				"never writes through or replaces a link)",
+				path);
+			return -1;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			snprintf(err, errlen, "config save: %s: refused: not a regular file",
+				path);
+			return -1;
+		}
+		mode = st.st_mode & 0777;
+	} else if (errno != ENOENT) {
+		snprintf(err, errlen, "config save: %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (slash)
+		snprintf(tmp, sizeof(tmp), "%.*s/.%s.XXXXXX", (int)(slash - path), path,
+			slash + 1);
+	else
+		snprintf(tmp, sizeof(tmp), ".%s.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		snprintf(err, errlen, "config save: %s: cannot write: %s", path,
+			strerror(errno));
+		return -1;
+	}
+	if (fchmod(fd, mode) || !(f = fdopen(fd, "w"))) {
+		snprintf(err, errlen, "config save: %s: %s", path, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	config_write(cfg, f);
+	if (ferror(f) | fflush(f) | fsync(fileno(f)) | fclose(f)) {
+		snprintf(err, errlen, "config save: %s: cannot write: %s", path,
+			strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, path)) {
+		snprintf(err, errlen, "config save: %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
 int
 sw_config_save(struct sw *sw, const char *path, char *err, size_t errlen)
 {
 	config_setting_t *root, *g, *l, *e, *a;
-	char tmp[1100], mac[18];
+	char mac[18];
 	config_t cfg;
 	int rc = -1;
 
@@ -126,6 +314,8 @@ sw_config_save(struct sw *sw, const char *path, char *err, size_t errlen)
 	add_str(g, "mac", mac);
 	add_int(g, "max_veths", sw->max_veths);
 	add_int(g, "fdb_max", sw->conf.fdb_max);
+	add_int(g, "fdb_max_per_veth", sw->conf.fdb_max_per_veth);
+	add_int(g, "max_vsis", sw->conf.max_vsis);
 	add_int(g, "fdb_aging", (long long)(sw->fdb.aging_us / 1000000u));
 	if (sw->default_profile >= 0)
 		add_str(g, "default_profile", sw->profiles[sw->default_profile].name);
@@ -139,6 +329,7 @@ sw_config_save(struct sw *sw, const char *path, char *err, size_t errlen)
 	add_str(e, "admin", sw_lldp_admin_name(sw->conf.lldp.admin));
 	add_int(e, "tx_interval", sw->conf.lldp.tx_interval);
 	add_int(e, "tx_hold", sw->conf.lldp.tx_hold);
+	add_int(e, "max_neighbors", sw->conf.lldp.max_neighbors);
 	e = config_setting_add(g, "audit", CONFIG_TYPE_GROUP);
 	add_bool(e, "enabled", sw->conf.audit.enabled);
 	add_int(e, "window", sw->conf.audit.window_s);
@@ -228,22 +419,7 @@ sw_config_save(struct sw *sw, const char *path, char *err, size_t errlen)
 			add_str(e, "profile", sw->profiles[v->profile].name);
 	}
 
-	if (!*path || strlen(path) + sizeof(".tmp") > sizeof(tmp)) {
-		snprintf(err, errlen, "config save: the path must be 1..%zu characters",
-			sizeof(tmp) - sizeof(".tmp"));
-		goto out;
-	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (config_write_file(&cfg, tmp) != CONFIG_TRUE) {
-		snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (rename(tmp, path)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		remove(tmp);
-		goto out;
-	}
-	rc = 0;
+	rc = save_file(&cfg, path, err, errlen);
 out:
 	config_destroy(&cfg);
 	return rc;
@@ -509,6 +685,11 @@ sw_config_apply(struct sw *sw, const struct sw_conf *c, uint64_t now, char *err,
 	sw->conf.evb = c->evb;
 	sw->conf.lldp = c->lldp;
 	sw->conf.audit = c->audit;
+	/* Limits that apply from the next request or frame: what is over a
+	 * lowered limit stays, nothing more is admitted until below it. */
+	sw->conf.max_vsis = c->max_vsis;
+	sw->conf.fdb_max_per_veth = c->fdb_max_per_veth;
+	sw->fdb.veth_max = c->fdb_max_per_veth;
 	if (sw->cp)
 		for (unsigned i = 0; i < sw->n_ports; i++)
 			sw_cplane_port_changed(sw->cp, i, now);

@@ -59,24 +59,71 @@ sw_fdb_free(struct sw_fdb *f)
 	sw_htab_free(&f->t);
 }
 
+/* The vEth an FDB destination is, when shares are kept. */
+static struct sw_veth *
+fdb_veth(struct sw_fdb *f, int32_t dst)
+{
+	return dst >= 0 && f->veths ? &f->veths[dst] : NULL;
+}
+
+/* An entry pointing at dst goes (or moves away). */
+static void
+fdb_unref(struct sw_fdb *f, int32_t dst)
+{
+	struct sw_veth *v = fdb_veth(f, dst);
+
+	if (v && v->fdb_n)
+		v->fdb_n--;
+}
+
+/* May dst take one more entry?  Counts the refusal if not. */
+static bool
+fdb_room(struct sw_fdb *f, int32_t dst)
+{
+	struct sw_veth *v = fdb_veth(f, dst);
+
+	if (!v || !f->veth_max || v->fdb_n < f->veth_max)
+		return true;
+	v->fdb_refused++;
+	f->veth_refused++;
+	return false;
+}
+
 void
 sw_fdb_learn(struct sw_fdb *f, uint16_t vlan, const uint8_t *mac, int32_t dst, uint64_t now)
 {
 	uint64_t k1 = SW_FDB_K1(vlan, mac);
 	struct sw_htab_ent *e = sw_htab_find(&f->t, k1, 0);
+	struct sw_veth *v;
 
 	if (e) {
 		if (e->val != dst) {
-			e->val = dst; /* station moved */
+			/* Station moved.  Onto a vEth at its share: the old
+			 * entry is stale anyway, so it goes (replies flood). */
+			fdb_unref(f, e->val);
+			if (!fdb_room(f, dst)) {
+				sw_htab_remove(&f->t, e);
+				return;
+			}
+			if ((v = fdb_veth(f, dst)))
+				v->fdb_n++;
+			e->val = dst;
 			f->moved++;
 		}
 		e->aux = now;
 		return;
 	}
-	if (sw_htab_insert(&f->t, k1, 0, dst, now))
+	/* A vEth at its share learns no more (issue 9: a host sending from
+	 * random MACs cannot fill the table); the frame still forwards. */
+	if (!fdb_room(f, dst))
+		return;
+	if (sw_htab_insert(&f->t, k1, 0, dst, now)) {
 		f->learned++;
-	else
+		if ((v = fdb_veth(f, dst)))
+			v->fdb_n++;
+	} else {
 		f->full++; /* table full: the frame still forwards, its replies flood */
+	}
 }
 
 int32_t
@@ -88,6 +135,7 @@ sw_fdb_lookup(struct sw_fdb *f, uint16_t vlan, const uint8_t *mac, uint64_t now)
 		return SW_HTAB_EMPTY;
 	if (now >= e->aux + f->aging_us) {
 		/* Lazy ageing (802.1Q 8.8.3): an expired entry is gone. */
+		fdb_unref(f, e->val);
 		sw_htab_remove(&f->t, e);
 		return SW_HTAB_EMPTY;
 	}
@@ -101,10 +149,12 @@ sw_fdb_flush_dst(struct sw_fdb *f, int32_t dst)
 		struct sw_htab_ent *e = &f->t.ent[i];
 
 		/* After a removal the slot may hold a shifted entry: look again. */
-		if (e->val == dst)
+		if (e->val == dst) {
+			fdb_unref(f, dst);
 			sw_htab_remove(&f->t, e);
-		else
+		} else {
 			i++;
+		}
 	}
 }
 
@@ -117,6 +167,7 @@ sw_fdb_sweep(struct sw_fdb *f, uint64_t now)
 		struct sw_htab_ent *e = &f->t.ent[i];
 
 		if (e->val != SW_HTAB_EMPTY && now >= e->aux + f->aging_us) {
+			fdb_unref(f, e->val);
 			sw_htab_remove(&f->t, e);
 			n++;
 		} else {
@@ -190,6 +241,8 @@ sw_create(const struct sw_conf *conf, char *err, size_t errlen)
 		sw_destroy(sw);
 		return NULL;
 	}
+	sw->fdb.veths = sw->veths;
+	sw->fdb.veth_max = conf->fdb_max_per_veth;
 	for (uint32_t i = 0; i < conf->max_veths; i++)
 		sw->free_next[i] = i + 1 < conf->max_veths ? (int32_t)(i + 1) : -1;
 	sw->free_head = 0;

@@ -167,6 +167,10 @@ struct sw_veth {
 	 * traffic as acl_in / acl_out: policy fails closed. */
 	bool has_policy;
 	struct sw_veth_pol *pol;
+	/* FDB entries that point at it, and learns refused because it held
+	 * switch.fdb_max_per_veth already (sw.c, issue 9). */
+	uint32_t fdb_n;
+	uint64_t fdb_refused;
 };
 
 /* A profile's policy as the switch runs it (policy.c), owned by the

@@ -58,6 +58,13 @@ struct sw_fdb {
 	uint64_t aging_us;
 	uint64_t next_sweep_us;
 	uint64_t learned, moved, full; /* statistics */
+	/* Each vEth's share (issue 9): at most veth_max entries point at one
+	 * vEth (its fdb_n); a learn beyond is refused, counted on the vEth
+	 * (fdb_refused) and in veth_refused; the frame still forwards.
+	 * veths: the switch's vEth array (NULL: no shares). */
+	struct sw_veth *veths;
+	uint32_t veth_max;
+	uint64_t veth_refused;
 };
 
 struct sw {

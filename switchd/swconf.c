@@ -228,7 +228,8 @@ get_lldp_admin(struct swc_ctx *c, const config_setting_t *g, const char *path, c
 static int
 parse_lldp(struct swc_ctx *c, const config_setting_t *g, struct sw_conf_lldp *lldp)
 {
-	static const char *const keys[] = { "admin", "tx_interval", "tx_hold", NULL };
+	static const char *const keys[] = { "admin", "tx_interval", "tx_hold", "max_neighbors",
+		NULL };
 	long long v;
 	int rc, a = (int)lldp->admin;
 
@@ -249,6 +250,10 @@ parse_lldp(struct swc_ctx *c, const config_setting_t *g, struct sw_conf_lldp *ll
 		return -1;
 	if (rc)
 		lldp->tx_hold = (uint8_t)v;
+	if ((rc = swc_get_int(c, g, "switch.lldp", "max_neighbors", 1, 256, &v)) < 0)
+		return -1;
+	if (rc)
+		lldp->max_neighbors = (uint16_t)v;
 	if ((uint32_t)lldp->tx_interval * lldp->tx_hold + 1 > 65535)
 		return swc_fail(c, g, "switch.lldp",
 			"tx_interval x tx_hold = %u s: the TTL must stay below 65535 s",
@@ -304,7 +309,8 @@ static int
 parse_switch(struct swc_ctx *c, const config_t *cfg, struct sw_conf *conf)
 {
 	static const char *const keys[] = { "name", "mac", "max_veths", "fdb_max", "fdb_aging",
-		"default_profile", "evb", "lldp", "audit", NULL };
+		"default_profile", "evb", "lldp", "audit", "max_vsis", "fdb_max_per_veth",
+		NULL };
 	const config_setting_t *sub;
 	const config_setting_t *g = config_lookup(cfg, "switch");
 	long long v;
@@ -312,6 +318,8 @@ parse_switch(struct swc_ctx *c, const config_t *cfg, struct sw_conf *conf)
 
 	conf->max_veths = SW_DEF_MAX_VETHS;
 	conf->fdb_max = SW_DEF_FDB_MAX;
+	conf->max_vsis = SW_DEF_MAX_VSIS;
+	conf->fdb_max_per_veth = SW_DEF_FDB_PER_VETH;
 	conf->fdb_aging_s = SW_DEF_FDB_AGING_S;
 	sw_conf_evb_default(&conf->evb);
 	sw_conf_lldp_default(&conf->lldp);
@@ -337,6 +345,14 @@ parse_switch(struct swc_ctx *c, const config_t *cfg, struct sw_conf *conf)
 		return -1;
 	if (rc)
 		conf->fdb_max = (uint32_t)v;
+	if ((rc = swc_get_int(c, g, "switch", "max_vsis", 1, SW_CEIL_MAX_VSIS, &v)) < 0)
+		return -1;
+	if (rc)
+		conf->max_vsis = (uint32_t)v;
+	if ((rc = swc_get_int(c, g, "switch", "fdb_max_per_veth", 1, SW_CEIL_FDB_MAX, &v)) < 0)
+		return -1;
+	if (rc)
+		conf->fdb_max_per_veth = (uint32_t)v;
 	/* 802.1Q 8.8.3: ageing time 10..1 000 000 s. */
 	if ((rc = swc_get_int(c, g, "switch", "fdb_aging", 10, 1000000, &v)) < 0)
 		return -1;
@@ -1100,6 +1116,7 @@ sw_conf_lldp_default(struct sw_conf_lldp *lldp)
 	lldp->admin = SW_LLDP_RXTX;
 	lldp->tx_interval = 30;
 	lldp->tx_hold = 4;
+	lldp->max_neighbors = 8; /* LLDP_DEF_MAX_NEIGHBORS */
 }
 
 enum sw_lldp_admin

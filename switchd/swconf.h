@@ -24,16 +24,22 @@ enum sw_mode { SW_MODE_NONE, SW_MODE_VNTAG, SW_MODE_ETAG, SW_MODE_VEPA };
 enum sw_bind { SW_BIND_VIF, SW_BIND_ECID, SW_BIND_MAC };
 
 /* Defaults and hard ceilings of the configurable limits. */
-#define SW_DEF_MAX_VETHS   65536 /* switch-wide vEth limit */
-#define SW_CEIL_MAX_VETHS  1048576
-#define SW_DEF_PORT_VETHS  4096 /* per host port */
-#define SW_DEF_FDB_MAX     262144
-#define SW_CEIL_FDB_MAX    16777216
-#define SW_DEF_FDB_AGING_S 300 /* 802.1Q 8.8.3 recommended ageing time */
-#define SW_MAX_PORTS       256
-#define SW_MAX_PROFILES    4096
-#define SW_DEF_CHANNELS    64 /* ECP/VDP instances per host port (channels) */
-#define SW_CEIL_CHANNELS   4096
+#define SW_DEF_MAX_VETHS    65536 /* switch-wide vEth limit */
+#define SW_CEIL_MAX_VETHS   1048576
+#define SW_DEF_PORT_VETHS   4096 /* per host port */
+#define SW_DEF_FDB_MAX      262144
+#define SW_CEIL_FDB_MAX     16777216
+#define SW_DEF_FDB_AGING_S  300 /* 802.1Q 8.8.3 recommended ageing time */
+#define SW_MAX_PORTS        256
+#define SW_MAX_PROFILES     4096
+#define SW_DEF_CHANNELS     64 /* ECP/VDP instances per host port (channels) */
+#define SW_CEIL_CHANNELS    4096
+/* Issue 9: VDP VSIs switch-wide (associated and pre-associated) and the FDB
+ * entries one vEth may fill by learning (a host sending from random MACs
+ * fills its own share, never the switch's table). */
+#define SW_DEF_MAX_VSIS     16384
+#define SW_CEIL_MAX_VSIS    1048576
+#define SW_DEF_FDB_PER_VETH 1024
 
 /* S-channels (802.1Qbg clause 42, CDCP) on VEPA ports: 'schannels'.  ChnCap
  * counts the default channel (SCID 1 / S-VID 1) and fits one CDCP TLV
@@ -64,6 +70,7 @@ struct sw_conf_lldp {
 	enum sw_lldp_admin admin; /* default for ports without their own 'lldp' */
 	uint16_t tx_interval;     /* msgTxInterval, 1..3600 s (30) */
 	uint8_t tx_hold;          /* msgTxHold, 1..100 (4) */
+	uint16_t max_neighbors;   /* per agent, 1..256 (8); a new one beyond is dropped */
 };
 
 struct sw_conf_port {
@@ -162,6 +169,8 @@ struct sw_conf {
 	uint8_t mac[6];
 	uint32_t max_veths;
 	uint32_t fdb_max;
+	uint32_t fdb_max_per_veth; /* learned entries per vEth (SW_DEF_FDB_PER_VETH) */
+	uint32_t max_vsis;         /* VDP VSIs switch-wide (SW_DEF_MAX_VSIS) */
 	uint32_t fdb_aging_s;
 	char default_profile[SW_NAME_MAX]; /* for auto-created vEths; empty: none */
 	struct sw_conf_evb evb;

@@ -225,6 +225,8 @@ usage(FILE *out)
 		"      --ctl-group GROUP   group owning the control socket (mode 0660)\n"
 		"      --ctl-max-clients N control clients at once (default 64)\n"
 		"      --ctl-max-request N request size limit in bytes (default 65536)\n"
+		"      --save-dir DIR      config save PATH may also write files directly\n"
+		"                          in DIR (default: only the configuration file)\n"
 		"  -v, --verbose           more messages\n"
 		"  -h, --help              this help\n"
 		"  -V, --version           print the version\n");
@@ -330,6 +332,7 @@ main(int argc, char **argv)
 		OPT_CTL_MAX_CLIENTS,
 		OPT_CTL_MAX_REQUEST,
 		OPT_SEED,
+		OPT_SAVE_DIR,
 	};
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -345,13 +348,14 @@ main(int argc, char **argv)
 		{ "ctl-group", required_argument, NULL, OPT_CTL_GROUP },
 		{ "ctl-max-clients", required_argument, NULL, OPT_CTL_MAX_CLIENTS },
 		{ "ctl-max-request", required_argument, NULL, OPT_CTL_MAX_REQUEST },
+		{ "save-dir", required_argument, NULL, OPT_SAVE_DIR },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *conf_path = NULL, *out_dir = NULL, *state_file = NULL;
-	const char *ctl_path = SW_CTL_DEFAULT_PATH, *pid_file = NULL;
+	const char *ctl_path = SW_CTL_DEFAULT_PATH, *pid_file = NULL, *save_dir = NULL;
 	struct sw_ctl_limits lim = { 0 };
 	struct sw_cplane_config cpc = { .seed = SW_CPLANE_REPLAY_SEED };
 	bool have_seed = false;
@@ -424,6 +428,9 @@ main(int argc, char **argv)
 		case OPT_CTL_GROUP:
 			lim.group = optarg;
 			break;
+		case OPT_SAVE_DIR:
+			save_dir = optarg;
+			break;
 		case OPT_CTL_MAX_CLIENTS:
 		case OPT_CTL_MAX_REQUEST: {
 			bool clients = c == OPT_CTL_MAX_CLIENTS;
@@ -464,6 +471,16 @@ main(int argc, char **argv)
 		fprintf(stderr, "vnswitchd: -c CONF is required\n");
 		usage(stderr);
 		return 2;
+	}
+	if (save_dir) {
+		struct stat sd;
+		int bad = stat(save_dir, &sd) ? errno : S_ISDIR(sd.st_mode) ? 0 : ENOTDIR;
+
+		if (bad) {
+			fprintf(stderr, "vnswitchd: --save-dir %s: %s\n", save_dir,
+				strerror(bad));
+			return 2;
+		}
 	}
 	if ((n_replay || stay) && !out_dir) {
 		fprintf(stderr, "vnswitchd: --replay and --stay need --out-dir DIR\n");
@@ -507,7 +524,12 @@ main(int argc, char **argv)
 	d.sw = sw;
 	d.conf_path = conf_path;
 	d.env = (struct sw_ctl_env) {
-		.sw = sw, .config_path = conf_path, .now = d_now, .reload = d_reload, .aux = &d
+		.sw = sw,
+		.config_path = conf_path,
+		.save_dir = save_dir,
+		.now = d_now,
+		.reload = d_reload,
+		.aux = &d,
 	};
 	if (out_dir) {
 		d.env.warp = d_warp;

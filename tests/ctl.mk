@@ -4,7 +4,7 @@
 #                       sockets (python3; no root needed)
 check_PROGRAMS += tests/test-ctl
 TESTS += tests/test-ctl tests/ctl-daemon.sh
-EXTRA_DIST += tests/ctl-daemon.sh tests/ctl_daemon.py
+EXTRA_DIST += tests/ctl-daemon.sh tests/ctl_daemon.py tests/ctl_abuse.py
 
 tests_test_ctl_SOURCES = tests/test-ctl.c
 tests_test_ctl_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS) $(PCAP_CFLAGS) \

@@ -4,8 +4,9 @@
  * documented field and shorthand with masks and prefixes, priorities and
  * ties, the default action, remarking with checksums checked, hit counters,
  * the flow cache across rule changes, counters across live updates, errors
- * naming the rule, and 1,000 random rules in 10 masks checked against a
- * reference matcher written independently of OVS.
+ * naming the rule, 1,000 random rules in 10 masks checked against a
+ * reference matcher written independently of OVS, and the header cache
+ * checked against the classifier on mutated headers.
  */
 #include <config.h>
 #include <ovs-config.h>
@@ -1303,6 +1304,180 @@ test_random_small_cache(void)
 	check_random(300, 8, 20000);
 }
 
+/* ---- the header cache against the classifier ------------------------------------------ */
+
+/* A cheap generator of its own, so the other tests' sequences stay as
+ * they were. */
+static uint32_t hc_rng = 12345;
+
+static uint32_t
+hc_rnd(uint32_t n)
+{
+	hc_rng ^= hc_rng << 13;
+	hc_rng ^= hc_rng >> 17;
+	hc_rng ^= hc_rng << 5;
+	return hc_rng % n;
+}
+
+/*
+ * The header cache reads its key from the header bytes; it must answer
+ * exactly as the classifier does for every frame it takes, and leave every
+ * other frame to the miniflow path.  IPv4 frames with their headers
+ * mutated at the places the key's conditions look at (version/IHL, total
+ * length, fragment bits, protocol, TCP data offset and flags, the frame
+ * length) go through an ACL with the cache, twice each in a shuffled pool
+ * (so that answers come from the cache), and one without: the rules must
+ * be the same.  Rules on the fields whose absence or value the conditions
+ * decide (tp_dst=0 matches an L4 header that was not parsed).
+ */
+static void
+test_header_cache_exact(void)
+{
+	static const struct sw_acl_rule_spec r[] = {
+		{ 90, "ip,ip_frag=later", "deny" },
+		{ 89, "ip,ip_frag=first", "deny" },
+		{ 88, "tcp,tcp_flags=+syn+ack", "deny" },
+		{ 87, "tcp,tp_dst=0", "deny" },
+		{ 86, "udp,tp_dst=0", "deny" },
+		{ 85, "icmp,icmp_type=0,icmp_code=0", "deny" },
+		{ 84, "tcp,tcp_flags=+fin", "set_pcp=1" },
+		{ 83, "ip,nw_ttl=1", "deny" },
+		{ 82, "ip,ip_ecn=3", "set_pcp=2" },
+		{ 81, "ip,ip_dscp=46", "set_pcp=3" },
+		{ 80, "tcp,tp_src=40000,tp_dst=22", "deny" },
+		{ 79, "udp,tp_src=5353", "set_dscp=10" },
+		{ 78, "icmp,icmp_type=8", "set_pcp=4" },
+		{ 77, "dl_vlan=10,dl_vlan_pcp=5", "set_pcp=5" },
+		{ 76, "dl_vlan=11", "set_pcp=6" },
+		{ 75, "dl_src=02:00:00:00:00:03", "set_pcp=7" },
+		{ 70, "ip,nw_proto=47", "deny" },
+		{ 60, "tcp", "set_dscp=1" },
+		{ 59, "udp", "set_dscp=2" },
+		{ 58, "icmp", "set_dscp=3" },
+		{ 50, "ip", "set_dscp=4" },
+	};
+	enum { POOL_N = 64, ROUNDS = 400 };
+	struct sw_acl *c = mk(r, N_ELEMS(r), "deny", 256), *nc = mk(r, N_ELEMS(r), "deny", 0);
+	uint8_t(*pool)[128] = calloc(POOL_N, sizeof(*pool));
+	size_t lens[POOL_N], bad = 0, n = 0;
+	uint16_t tcis[POOL_N];
+	struct sw_acl_stats st;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pool);
+	for (int round = 0; round < ROUNDS; round++) {
+		for (int i = 0; i < POOL_N; i++) {
+			struct pk p = hc_rnd(3) == 0 ? pk_udp4()
+				: hc_rnd(2)          ? pk_tcp4()
+						     : pk_icmp4();
+			uint8_t *b = pool[i], *ip = b + 14, *l4 = ip + 20;
+
+			p.payload = hc_rnd(3) ? 10 : 0;
+			if (hc_rnd(4) == 0)
+				p.src[5] = 3;
+			lens[i] = build(&p, b);
+			tcis[i] = (uint16_t)(hc_rnd(2) ? 0
+						       : (hc_rnd(8) << 13 | (10 + hc_rnd(2))));
+			/* Up to three mutations each. */
+			for (int m = (int)hc_rnd(4); m > 0; m--) {
+				switch (hc_rnd(10)) {
+				case 0:
+					ip[0] = (uint8_t)(hc_rnd(2) ? 0x46
+							: hc_rnd(2) ? 0x44
+								    : 0x55);
+					break;
+				case 1:
+					put16(ip + 2, (uint16_t)hc_rnd(80));
+					break;
+				case 2:
+					ip[6] = (uint8_t)(hc_rnd(4) << 5 | hc_rnd(2));
+					ip[7] = (uint8_t)hc_rnd(2);
+					break;
+				case 3:
+					ip[9] = (uint8_t)(hc_rnd(2) ? 47 : hc_rnd(2) ? 6 : 17);
+					break;
+				case 4:
+					l4[12] = (uint8_t)(hc_rnd(16) << 4 | hc_rnd(16));
+					break;
+				case 5:
+					l4[13] = (uint8_t)hc_rnd(256);
+					break;
+				case 6:
+					lens[i] = 14 + hc_rnd(60);
+					break;
+				case 7:
+					ip[8] = (uint8_t)hc_rnd(3);
+					break;
+				case 8:
+					ip[1] = (uint8_t)hc_rnd(256);
+					break;
+				default:
+					put16(l4 + 2,
+						(uint16_t)hc_rnd(3)); /* dst port / code */
+					break;
+				}
+			}
+		}
+		for (int k = 0; k < 2 * POOL_N; k++) {
+			int i = (int)hc_rnd(POOL_N);
+			struct sw_acl_result a, b, sp;
+			uint8_t tagged[160];
+
+			sw_acl_peek_tci(c, pool[i], lens[i], tcis[i], &a);
+			sw_acl_peek_tci(nc, pool[i], lens[i], tcis[i], &b);
+			/* The same frame in two pieces, a VN-Tag between. */
+			memcpy(tagged, pool[i], 12);
+			put16(tagged + 12, 0x8926);
+			memset(tagged + 14, 0, 4);
+			memcpy(tagged + 18, pool[i] + 12, lens[i] - 12);
+			CU_ASSERT_EQUAL(sw_acl_peek_split(c, tagged, tagged + 18, lens[i] - 12,
+						tcis[i], &sp),
+				0);
+			n++;
+			if ((a.rule != b.rule || sp.rule != b.rule) && bad++ < 5)
+				fprintf(stderr,
+					"frame %d (len %zu, tci %#x): cache %d, split %d, "
+					"classifier %d\n",
+					i, lens[i], tcis[i], a.rule, sp.rule, b.rule);
+		}
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	sw_acl_get_stats(c, &st);
+	CU_ASSERT(st.cache_hits > n / 2); /* the cache did answer */
+	CU_ASSERT(st.cache_misses + st.uncacheable > 0);
+	free(pool);
+	done(c);
+	done(nc);
+}
+
+/* sw_acl_peek_split joins what the header cache does not take, within
+ * SW_ACL_JOIN_MAX. */
+static void
+test_split_join_limit(void)
+{
+	static const struct sw_acl_rule_spec r[] = { { 10, "ipv6", "deny" } };
+	struct sw_acl *acl = mk(r, 1, NULL, 64);
+	size_t len = SW_ACL_JOIN_MAX + 1;
+	uint8_t *f = calloc(1, len), *rest = calloc(1, len);
+	struct pk p = pk_tcp6();
+	struct sw_acl_result res = { .rule = 42 };
+
+	CU_ASSERT_FATAL(f && rest);
+	build(&p, f);
+	memcpy(rest, f + 12, len - 12); /* a piece of its own: joined */
+	CU_ASSERT_EQUAL(sw_acl_peek_split(acl, f, rest, len - 12, 0, &res), -1);
+	CU_ASSERT_EQUAL(res.rule, 42); /* untouched */
+	CU_ASSERT_EQUAL(sw_acl_peek_split(acl, f, rest, len - 13, 0, &res), 0);
+	CU_ASSERT_EQUAL(res.rule, 0);
+	CU_ASSERT_EQUAL(res.verdict, SW_ACL_DENY);
+	/* In one piece nothing is joined: any length. */
+	res.rule = 42;
+	CU_ASSERT_EQUAL(sw_acl_peek_split(acl, f, f + 12, len - 12, 0, &res), 0);
+	CU_ASSERT_EQUAL(res.rule, 0);
+	free(f);
+	free(rest);
+	done(acl);
+}
+
 /* The largest rule set, at the highest priority: the packed classifier
  * priorities stay in range and list order still breaks ties. */
 static void
@@ -1398,6 +1573,8 @@ add_suites(void)
 		{ "1000 random rules, cache", test_random_1000 },
 		{ "1000 random rules, no cache", test_random_1000_nocache },
 		{ "300 rules, 8-entry cache", test_random_small_cache },
+		{ "header cache answers as the classifier", test_header_cache_exact },
+		{ "split frames joined within the limit", test_split_join_limit },
 		{ NULL, NULL },
 	};
 

@@ -911,6 +911,12 @@ test_save(void)
 	free(ok_json(x, "veth", "add", "7", "port", "h2", "mac", "52:54:00:00:00:07", NULL));
 	free(ok_json(x, "profile", "add", "gone", NULL));
 	free(ok_json(x, "profile", "del", "gone", NULL));
+	/* No configuration file and no save directory: nowhere to write. */
+	refused_argv(x, "--save-dir", A("config", "save", file));
+	CU_ASSERT_EQUAL(access(file, F_OK), -1);
+	x->env.save_dir = path;
+	refused_argv(x, "refused", A("config", "save", "/tmp/test-ctl-elsewhere.conf"));
+	refused_argv(x, "does not name a file", A("config", "save", ".."));
 	o = ok_json(x, "config", "save", file, NULL);
 	CU_ASSERT(contains(o, file));
 	free(o);

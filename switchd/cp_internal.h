@@ -217,6 +217,9 @@ int cp_agent_make_on(struct cp_agent *a, struct cp_port *pp, unsigned which, str
 bool cp_agent_stale(const struct cp_agent *a);
 /* The bridge's local EVB values on a port. */
 void cp_evb_local(const struct cp_port *pp, struct lldp_evb_local *loc);
+/* The channel (kind, id) of a port (not svid), created if new and the port
+ * has room (max_channels); NULL otherwise. */
+struct cp_chan *cp_chan_get(struct cp_port *pp, uint8_t kind, uint32_t id, uint64_t now);
 /* An ECP/VDP channel for S-channel s: an inactive svid channel of the port
  * re-initialised, or a new one.  NULL if the port has no room. */
 struct cp_chan *cp_chan_for_schan(struct cp_port *pp, struct cp_schan *s, uint64_t now);

@@ -466,7 +466,7 @@ cp_chan_new(struct cp_port *pp, uint8_t kind, uint32_t id, struct cp_schan *s, b
 
 /* The channel (kind, id) of a port, created if new and the port has room
  * (not for S-channels: CDCP makes those, cp_chan_for_schan). */
-static struct cp_chan *
+struct cp_chan *
 cp_chan_get(struct cp_port *pp, uint8_t kind, uint32_t id, uint64_t now)
 {
 	for (uint32_t i = 0; i < pp->n_chans; i++)

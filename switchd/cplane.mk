@@ -20,3 +20,7 @@ TESTS += tests/test-abuse
 tests_test_abuse_SOURCES = tests/test-abuse.c
 tests_test_abuse_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS) $(PCAP_CFLAGS)
 tests_test_abuse_LDADD = $(SWITCHD_LIBS) $(TEST_LIBS)
+
+# The runtime state file (vnswitchd --state-file, persist.h) and its control
+# plane part: the VDP associations saved and restored (cp_persist.c).
+switchd_libswitchd_a_SOURCES += switchd/persist.c switchd/persist.h switchd/cp_persist.c

@@ -29,6 +29,7 @@
 #include "switchd/ctlserver.h"
 #include "switchd/event.h"
 #include "switchd/live.h"
+#include "switchd/persist.h"
 #include "switchd/port_be.h"
 #include "switchd/replay.h"
 #include "switchd/state.h"
@@ -50,6 +51,9 @@ struct daemon {
 	const char *ctl_path;
 	const struct sw_ctl_limits *ctl_limits;
 	struct sw_ctl_server *ctl;
+	/* Live with --state-file: the runtime state file and its poll timer. */
+	struct sw_persist *persist;
+	struct sw_timer *persist_timer;
 };
 
 static uint64_t
@@ -121,6 +125,8 @@ d_reload(void *aux, char *err, size_t errlen)
 		fprintf(stderr, "vnswitchd: configuration not reloaded: %s\n", err);
 	else
 		fprintf(stderr, "vnswitchd: configuration reloaded from %s\n", d->conf_path);
+	if (!rc && d->persist)
+		sw_persist_config_loaded(d->persist); /* the state file follows it */
 	sw_acl_quiesce(); /* replaced ACLs: postponed classifier frees (acl.h) */
 	return rc;
 }
@@ -137,6 +143,22 @@ d_signal(int signo, void *aux)
 		sw_loop_stop(d->loop);
 }
 
+/* The state file: written when the runtime state changed (persist.h). */
+static void
+persist_tick(void *aux)
+{
+	struct daemon *d = aux;
+
+	sw_timer_arm(d->persist_timer, sw_persist_poll(d->persist, sw_wall_us()));
+}
+
+static void
+persist_log(void *aux, const char *line)
+{
+	(void)aux;
+	fprintf(stderr, "vnswitchd: %s\n", line);
+}
+
 static int
 live_start(struct sw_loop *loop, void *aux, char *err, size_t errlen)
 {
@@ -146,6 +168,16 @@ live_start(struct sw_loop *loop, void *aux, char *err, size_t errlen)
 	d->ctl = sw_ctl_server_create(loop, d->ctl_path, &d->env, d->ctl_limits, err, errlen);
 	if (!d->ctl)
 		return -1;
+	if (d->persist) {
+		d->persist_timer = sw_timer_create(loop, persist_tick, d);
+		if (!d->persist_timer) {
+			sw_ctl_server_destroy(d->ctl);
+			d->ctl = NULL;
+			snprintf(err, errlen, "out of memory (state file timer)");
+			return -1;
+		}
+		persist_tick(d); /* arms the poll */
+	}
 	fprintf(stderr, "vnswitchd: serving %s\n", d->ctl_path);
 	return 0;
 }
@@ -157,6 +189,14 @@ live_stop(void *aux)
 
 	sw_ctl_server_destroy(d->ctl);
 	d->ctl = NULL;
+	if (d->persist) {
+		char err[512];
+
+		sw_timer_destroy(d->persist_timer);
+		d->persist_timer = NULL;
+		if (sw_persist_flush(d->persist, err, sizeof(err)))
+			fprintf(stderr, "vnswitchd: state file: %s\n", err);
+	}
 	/* LLDP shutdown frames (TTL 0) before the ports close: best effort;
 	 * live.c flushes the ports next. */
 	if (sw_get_cplane(d->sw))
@@ -220,6 +260,8 @@ usage(FILE *out)
 		"      --seed N            seed of the ECP sequence numbers (default: random\n"
 		"                          live, a fixed value in replay and --stay)\n"
 		"      --state FILE        live: write the state as JSON here on exit\n"
+		"      --state-file FILE   live: keep the runtime state (vnctl and VDP changes)\n"
+		"                          here, and restore it at start-up\n"
 		"      --pid-file FILE     live: write the PID here once every port is open\n"
 		"      --ctl PATH          control socket (default " SW_CTL_DEFAULT_PATH ")\n"
 		"      --ctl-group GROUP   group owning the control socket (mode 0660)\n"
@@ -332,6 +374,7 @@ main(int argc, char **argv)
 		OPT_CTL_MAX_CLIENTS,
 		OPT_CTL_MAX_REQUEST,
 		OPT_SEED,
+		OPT_STATE_FILE,
 		OPT_SAVE_DIR,
 	};
 	static const struct option longopts[] = {
@@ -341,6 +384,7 @@ main(int argc, char **argv)
 		{ "out-dir", required_argument, NULL, OPT_OUTDIR },
 		{ "until", required_argument, NULL, OPT_UNTIL },
 		{ "state", required_argument, NULL, OPT_STATE },
+		{ "state-file", required_argument, NULL, OPT_STATE_FILE },
 		{ "stay", no_argument, NULL, OPT_STAY },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "pid-file", required_argument, NULL, OPT_PID_FILE },
@@ -354,7 +398,7 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *conf_path = NULL, *out_dir = NULL, *state_file = NULL;
+	const char *conf_path = NULL, *out_dir = NULL, *state_file = NULL, *persist_file = NULL;
 	const char *ctl_path = SW_CTL_DEFAULT_PATH, *pid_file = NULL, *save_dir = NULL;
 	struct sw_ctl_limits lim = { 0 };
 	struct sw_cplane_config cpc = { .seed = SW_CPLANE_REPLAY_SEED };
@@ -402,6 +446,9 @@ main(int argc, char **argv)
 		}
 		case OPT_STATE:
 			state_file = optarg;
+			break;
+		case OPT_STATE_FILE:
+			persist_file = optarg;
 			break;
 		case OPT_STAY:
 			stay = true;
@@ -486,6 +533,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "vnswitchd: --replay and --stay need --out-dir DIR\n");
 		return 2;
 	}
+	if (persist_file && out_dir) {
+		fprintf(stderr, "vnswitchd: --state-file applies to live mode\n");
+		return 2;
+	}
 	if (out_dir && !n_replay && !stay) {
 		fprintf(stderr, "vnswitchd: --out-dir needs --replay or --stay\n");
 		return 2;
@@ -521,6 +572,27 @@ main(int argc, char **argv)
 		sw_destroy(sw);
 		return 1;
 	}
+	/* The state file on top of the configuration, before any port opens:
+	 * no frame is switched with less than what was saved (persist.h). */
+	if (persist_file) {
+		d.persist = sw_persist_create(sw, persist_file, conf_path, persist_log, NULL);
+		if (!d.persist) {
+			fprintf(stderr,
+				"vnswitchd: --state-file %s: path too long or no memory\n",
+				persist_file);
+			sw_destroy(sw);
+			return 2;
+		}
+		sw_persist_restore(d.persist, sw_wall_us());
+		/* Written once now: a path that cannot be written is an error
+		 * at start, not a surprise at the next restart. */
+		if (sw_persist_flush(d.persist, err, sizeof(err))) {
+			fprintf(stderr, "vnswitchd: --state-file %s: %s\n", persist_file, err);
+			sw_persist_destroy(d.persist);
+			sw_destroy(sw);
+			return 1;
+		}
+	}
 	d.sw = sw;
 	d.conf_path = conf_path;
 	d.env = (struct sw_ctl_env) {
@@ -550,6 +622,7 @@ main(int argc, char **argv)
 		if (rc)
 			fprintf(stderr, "vnswitchd: %s\n", err);
 	}
+	sw_persist_destroy(d.persist);
 	sw_destroy(sw);
 	return rc;
 }

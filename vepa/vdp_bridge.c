@@ -622,6 +622,77 @@ vdp_bridge_rx(struct vdp_bridge *br, const uint8_t *ulpdu, size_t len, uint64_t 
 	return 0;
 }
 
+/* ---- restore ----------------------------------------------------------------- */
+
+int
+vdp_bridge_restore(struct vdp_bridge *br, const uint8_t mgrid[VDP_MGRID_LEN],
+	const struct vdp_vsi *v, const struct vdp_filter *f, size_t n, uint64_t now)
+{
+	struct vdp_filter *g = br->scratch;
+	struct vdp_bridge_vsi *c;
+	struct vdp_vsi t;
+	size_t len = 0;
+	int rc = 0;
+
+	if (!mgrid || !v || !f || !n || n > br->cfg.max_filters ||
+		(v->mode != VDP_TLV_PREASSOC && v->mode != VDP_TLV_PREASSOC_RR &&
+			v->mode != VDP_TLV_ASSOC) ||
+		(!br->cfg.group_ids &&
+			(v->fif == VDP_FIF_GROUP_VID || v->fif == VDP_FIF_GROUP_MAC_VID)))
+		return VN_EINVAL;
+	/* Whatever the record holds must make a valid response (keep-alive
+	 * answers are built from it): the encoder checks every field. */
+	t = *v;
+	t.status = (struct vdp_status) { .response = true };
+	vdp_pdu_init(br->one);
+	br->one->has_mgrid = true;
+	memcpy(br->one->mgrid, mgrid, VDP_MGRID_LEN);
+	if (vdp_pdu_add_vsi(br->one, &t, f, n) < 0 ||
+		vdp_encode(br->one, br->tlv, VDP_MAX_PDU_LEN, &len, NULL))
+		return VN_EINVAL;
+	if (vdp_br_lookup(br, mgrid, v->vsiid_format, v->vsiid))
+		return VN_EINVAL;
+	c = vdp_br_alloc(br);
+	if (!c) {
+		br->stats.table_full++;
+		return VN_ENOSPC;
+	}
+	memcpy(g, f, n * sizeof(*g));
+	if (br->cb.admit)
+		rc = br->cb.admit(br->aux, v, f, n, v->mode, g, mgrid, NULL);
+	if (rc) {
+		br->stats.refused++;
+		rc &= VDP_STATUS_ERROR;
+		return rc > 0 && rc <= VDP_ERR_MAX ? rc : VDP_ERR_OTHER;
+	}
+	if (!vdp_br_fixup(f, g, n)) {
+		br->stats.refused++;
+		return VDP_ERR_OTHER;
+	}
+	c->in_use = true;
+	c->created_us = now;
+	c->refreshed_us = now; /* the keep-alive supervision starts afresh */
+	c->hint_m = vdp_status_m_bit(&v->status);
+	c->hint_s = vdp_status_s_bit(&v->status);
+	c->state = v->mode;
+	c->mode = v->mode;
+	memcpy(c->mgrid, mgrid, VDP_MGRID_LEN);
+	c->type_id = v->type_id;
+	c->type_version = v->type_version;
+	c->vsiid_format = v->vsiid_format;
+	memcpy(c->vsiid, v->vsiid, VDP_VSIID_LEN);
+	c->fif = v->fif;
+	c->n_filters = (uint16_t)n;
+	memcpy(c->filters, g, n * sizeof(*g));
+	memcpy(c->req_filters, f, n * sizeof(*g));
+	c->last_status = 0x40; /* as if answered with success */
+	c->last_reason = "restored";
+	br->stats.n_vsi++;
+	br->stats.admitted++;
+	br->stats.restored++;
+	return 0;
+}
+
 /* ---- timers and bridge-initiated changes ----------------------------------- */
 
 void

@@ -179,6 +179,7 @@ struct vdp_bridge_stats {
 	uint64_t bridge_deassocs;         /* vdp_bridge_deassoc / release_all */
 	uint64_t table_full;              /* new VSIs refused for lack of a record */
 	uint64_t releases;                /* release callbacks */
+	uint64_t restored;                /* records put back by vdp_bridge_restore */
 	uint64_t tx_pdus;                 /* VDPDUs sent (responses and unsolicited) */
 	uint64_t tx_unsolicited;          /* unsolicited DE-ASSOCIATE TLVs sent */
 	uint64_t tx_failures;             /* send callback failed or response did not fit */
@@ -204,6 +205,24 @@ void vdp_bridge_destroy(struct vdp_bridge *br);
 /* A VDPDU from ECP (padding included).  0, or VN_EBADMSG if it does not
  * decode (counted; answered with status 1 where a VSI can be named). */
 int vdp_bridge_rx(struct vdp_bridge *br, const uint8_t *ulpdu, size_t len, uint64_t now);
+
+/*
+ * Put back a VSI its owner kept across a restart (vnswitchd's state file):
+ * mgrid, v (mode PRE-ASSOCIATE, PRE-ASSOCIATE with RR or ASSOCIATE, type,
+ * version, VSI ID, filter format; the M/S hints in v->status) and the
+ * filters as the station requested them (VID 0: the bridge chose).
+ * admit() is asked as for a new request, so the owner checks the VSI
+ * against what it runs now; on success the record is created with
+ * refreshed_us = now: its keep-alive supervision starts afresh, and a
+ * station that went away meanwhile is removed one keep-alive time later
+ * as any silent station is.  Nothing is sent: the station still holds the
+ * association, and its next keep-alive finds the record.  Returns 0, a
+ * refusal code (enum vdp_error, > 0) from admission, VN_ENOSPC (table
+ * full) or VN_EINVAL (a field out of range, a GroupID format not
+ * negotiated, or the VSI is already in the table).
+ */
+int vdp_bridge_restore(struct vdp_bridge *br, const uint8_t mgrid[VDP_MGRID_LEN],
+	const struct vdp_vsi *v, const struct vdp_filter *f, size_t n, uint64_t now);
 
 /* Remove VSIs whose keep-alive expired. */
 void vdp_bridge_tick(struct vdp_bridge *br, uint64_t now);

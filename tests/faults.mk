@@ -8,3 +8,5 @@ TESTS += tests/test-persist
 tests_test_persist_SOURCES = tests/test-persist.c
 tests_test_persist_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS) $(PCAP_CFLAGS)
 tests_test_persist_LDADD = $(SWITCHD_LIBS) $(TEST_LIBS)
+TESTS += tests/ns-restart.sh
+EXTRA_DIST += tests/ns-restart.sh tests/ns/faults.py

@@ -50,6 +50,14 @@ int
 sw_replay_run(struct sw *sw, const struct sw_replay_input *in, size_t n, uint64_t until_us,
 	struct sw_replay_result *res, char *err, size_t errlen)
 {
+	return sw_replay_run_step(sw, in, n, until_us, res, NULL, NULL, err, errlen);
+}
+
+int
+sw_replay_run_step(struct sw *sw, const struct sw_replay_input *in, size_t n, uint64_t until_us,
+	struct sw_replay_result *res, sw_replay_step_fn step, void *aux, char *err,
+	size_t errlen)
+{
 	struct src *srcs = calloc(n ? n : 1, sizeof(*srcs));
 	uint64_t next_timer = UINT64_MAX, now = 0;
 	bool started = false;
@@ -96,7 +104,10 @@ sw_replay_run(struct sw *sw, const struct sw_replay_input *in, size_t n, uint64_
 		run_timers_until(sw, &next_timer, now);
 		if (best->hdr->caplen < best->hdr->len)
 			res->truncated++;
-		sw_input(sw, best->port, best->data, best->hdr->caplen, now, NULL);
+		if (step)
+			step(aux, sw, best->port, best->data, best->hdr->caplen, now);
+		else
+			sw_input(sw, best->port, best->data, best->hdr->caplen, now, NULL);
 		res->frames++;
 		{
 			/* A control frame may have started a timer (an ECP

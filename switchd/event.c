@@ -16,6 +16,7 @@
 struct sw_loop {
 	struct event_base *base; /* owned */
 	bool stop;
+	bool nonblock; /* rounds do not wait (sw_loop_set_nonblock) */
 	sw_round_fn round_fn;
 	void *round_aux;
 };
@@ -93,16 +94,23 @@ sw_loop_run(struct sw_loop *loop)
 	while (!loop->stop) {
 		/* EVLOOP_ONCE: wait for at least one event, run every callback
 		 * that became active, return.  One call is one round. */
-		int rc = event_base_loop(loop->base, EVLOOP_ONCE);
+		int rc = event_base_loop(
+			loop->base, loop->nonblock ? EVLOOP_NONBLOCK : EVLOOP_ONCE);
 
 		if (rc < 0)
 			return -1;
 		if (loop->round_fn)
 			loop->round_fn(loop->round_aux);
-		if (rc == 1)
+		if (rc == 1 && !loop->nonblock)
 			break; /* nothing left to wait for: it would spin */
 	}
 	return 0;
+}
+
+void
+sw_loop_set_nonblock(struct sw_loop *loop, bool nonblock)
+{
+	loop->nonblock = nonblock;
 }
 
 void

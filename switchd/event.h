@@ -22,6 +22,7 @@
 #ifndef SWITCHD_EVENT_H
 #define SWITCHD_EVENT_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,13 @@ void sw_loop_destroy(struct sw_loop *loop);
  * several callbacks filled.  NULL removes it. */
 typedef void (*sw_round_fn)(void *aux);
 void sw_loop_set_round_end(struct sw_loop *loop, sw_round_fn fn, void *aux);
+
+/* Rounds that do not wait: each looks at the fds, timers and signals
+ * without sleeping, runs what is ready (perhaps nothing) and the round-end
+ * hook, for a caller that polls something of its own there (rings that
+ * the kernel fills without waking anyone).  It spins: the caller turns it
+ * off again when there is nothing to poll.  Off at creation. */
+void sw_loop_set_nonblock(struct sw_loop *loop, bool nonblock);
 
 /* Run until sw_loop_stop(); 0 on a clean stop, -1 if the backend failed. */
 int sw_loop_run(struct sw_loop *loop);

@@ -5,13 +5,26 @@
  * Every port gets an AF_PACKET back-end (port_afpacket.c) and a read watch
  * on its receive socket in the event loop (event.c); the back-end says
  * when that socket changes (an interface that went away and came back),
- * and an rtnetlink socket tells the back-ends when links change.  One loop round: each port whose ring has
- * frames switches up to RX_BUDGET of them (the budget keeps one busy port
- * from starving the others: what is left is taken in the next round), then
- * the round-end hook flushes every port's transmit batch once.  A timer
- * runs the switch's timers (FDB ageing) and ticks at least once a second.
- * SIGINT / SIGTERM stop the loop; then the batches are flushed, the state
- * file is written and the ports are closed.
+ * and an rtnetlink socket tells the back-ends when links change.  One loop
+ * round: each port whose ring has frames switches up to RX_BUDGET of them
+ * (the budget keeps one busy port from starving the others: what is left
+ * is taken in the next round), then the round-end hook flushes every
+ * port's transmit batch once.  A timer runs the switch's timers (FDB
+ * ageing) and ticks at least once a second.  SIGINT / SIGTERM stop the
+ * loop; then the batches are flushed, the state file is written and the
+ * ports are closed.
+ *
+ * Sleeping or polling.  While a socket is in the epoll set, the kernel
+ * takes its wait-queue lock and runs epoll's callback for every frame it
+ * puts in the ring, whether the daemon sleeps or not, and it does so on
+ * the CPU of whoever sent the frame (measured: a tenth of a veth sender's
+ * time; BENCHMARKS.md).  So under load the loop polls instead, as NAPI
+ * does: when one read finds at least POLL_ENTER frames waiting, the
+ * sockets leave the epoll set and the rounds stop sleeping; each round
+ * reads every ring.  When a POLL_WINDOW_US window brings fewer than
+ * POLL_KEEP frames, the sockets go back into the epoll set and the loop
+ * sleeps again.  Polling spins a core for as long as the load lasts (at
+ * least 32 kpps); below that the daemon sleeps between frames as before.
  *
  * The switch clock is the wall clock (CLOCK_REALTIME) in microseconds, held
  * so that it never runs backwards: after a step back it stands still until
@@ -41,6 +54,13 @@
 #define RX_BUDGET 256      /* frames per port per round */
 #define TICK_US   1000000u /* the timer fires at least this often */
 
+/* Polling (see sw_live_run's comment at the top): a read of at least
+ * POLL_ENTER frames starts it; it goes on while every POLL_WINDOW_US
+ * brings at least POLL_KEEP frames (32 kpps). */
+#define POLL_ENTER     32
+#define POLL_WINDOW_US 1000u
+#define POLL_KEEP      32
+
 struct live;
 
 struct live_port {
@@ -62,6 +82,12 @@ struct live {
 	unsigned n_ports;
 	uint64_t now;   /* the switch clock: last value handed out */
 	uint64_t armed; /* the timer's deadline */
+	/* Polling the receive rings instead of sleeping on their sockets. */
+	bool polling;
+	bool poll_enter;      /* a read this round was large enough to start */
+	uint64_t win_start;   /* polling: the current window began */
+	uint64_t win_frames;  /* ... and brought this many frames */
+	uint64_t poll_starts; /* times polling started (logged at stop) */
 };
 
 static uint64_t
@@ -79,12 +105,17 @@ port_readable(int fd, unsigned events, void *aux)
 {
 	struct live_port *lp = aux;
 
+	unsigned n;
+
 	(void)fd;
 	(void)events;
+	n = sw_afp_rx(lp->l->sw, lp->idx, RX_BUDGET, clock_now(lp->l));
 	/* Woken with an empty ring: the socket has an error to collect (the
 	 * interface went down or away). */
-	if (!sw_afp_rx(lp->l->sw, lp->idx, RX_BUDGET, clock_now(lp->l)))
+	if (!n)
 		sw_afp_rx_error(lp->l->sw, lp->idx);
+	if (n >= POLL_ENTER)
+		lp->l->poll_enter = true;
 }
 
 /* The back-end opened (fd >= 0) or is about to close (-1) the port's
@@ -97,8 +128,10 @@ port_fd(void *aux, int fd)
 	sw_fd_watch_destroy(lp->w);
 	lp->w = NULL;
 	lp->fd = fd;
+	/* While polling, the socket is watched by nobody (see set_polling). */
 	if (fd >= 0 &&
-		!(lp->w = sw_fd_watch_create(lp->l->loop, fd, SW_FD_READ, port_readable, lp)))
+		!(lp->w = sw_fd_watch_create(
+			  lp->l->loop, fd, lp->l->polling ? 0 : SW_FD_READ, port_readable, lp)))
 		fprintf(stderr, "vnswitchd: port %s: cannot watch its socket\n",
 			sw_port(lp->l->sw, lp->idx)->name);
 }
@@ -153,11 +186,55 @@ nl_readable(int fd, unsigned events, void *aux)
 		sw_afp_check(l->sw, i, now);
 }
 
+/* Polling on or off: the sockets leave the epoll set (so that the kernel,
+ * finding nobody waiting on them, wakes nobody per frame) and the loop
+ * stops sleeping; or the other way round.  Adding a socket back to epoll
+ * reports it at once if its ring got frames meanwhile: none is stranded. */
+static void
+set_polling(struct live *l, bool on)
+{
+	l->polling = on;
+	for (unsigned i = 0; i < l->n_ports; i++)
+		if (l->ports[i].w && sw_fd_watch_set(l->ports[i].w, on ? 0 : SW_FD_READ))
+			fprintf(stderr, "vnswitchd: port %s: cannot %s its socket\n",
+				sw_port(l->sw, i)->name, on ? "unwatch" : "watch");
+	sw_loop_set_nonblock(l->loop, on);
+	if (on) {
+		l->poll_starts++;
+		l->win_start = l->now;
+		l->win_frames = 0;
+	}
+}
+
+/* Read every port's ring (polling), and decide whether to poll on. */
+static void
+poll_rings(struct live *l)
+{
+	if (l->polling) {
+		uint64_t now = clock_now(l);
+
+		for (unsigned i = 0; i < l->n_ports; i++)
+			l->win_frames += sw_afp_rx(l->sw, i, RX_BUDGET, now);
+		if (now - l->win_start >= POLL_WINDOW_US) {
+			if (l->win_frames < POLL_KEEP)
+				set_polling(l, false);
+			l->win_start = now;
+			l->win_frames = 0;
+		}
+	} else if (l->poll_enter) {
+		set_polling(l, true);
+	}
+	l->poll_enter = false;
+}
+
 static void
 round_end(void *aux)
 {
 	struct live *l = aux;
-	uint64_t next = sw_next_deadline(l->sw);
+	uint64_t next;
+
+	poll_rings(l);
+	next = sw_next_deadline(l->sw);
 
 	/* A control frame or command may have started an earlier timer (an
 	 * ECP retransmission 2.56 ms away): bring the timer forward. */
@@ -294,9 +371,11 @@ log_totals(struct live *l)
 	sw_totals(l->sw, &t);
 	for (int d = 0; d < SW_DROP_MAX; d++)
 		drops += t.drops[d];
-	fprintf(stderr, "vnswitchd: stopped: %llu frames received, %llu sent, %llu dropped\n",
+	fprintf(stderr,
+		"vnswitchd: stopped: %llu frames received, %llu sent, %llu dropped; polled "
+		"the rings %llu times\n",
 		(unsigned long long)t.rx_frames, (unsigned long long)t.tx_frames,
-		(unsigned long long)drops);
+		(unsigned long long)drops, (unsigned long long)l->poll_starts);
 }
 
 int

@@ -59,6 +59,11 @@
 #              threads; includes softirq work that ran in its context)
 #   core CPU   non-idle time of the switch CPU from /proc/stat (for the
 #              bridge: the only way to see its cost)
+#   gen CPU    utime + stime of the generator's processes, per offered
+#              frame: what it costs the sender's core to hand each switch a
+#              frame, the sender's veth and the softirq work that runs in
+#              its context included (for the default bridge: the whole
+#              forwarding; other processes on that CPU are not counted)
 #   softirq    softirq time of all CPUs from /proc/stat
 # CPU figures are per delivered frame.  This kernel may lack
 # CONFIG_IRQ_TIME_ACCOUNTING: then softirq time is sampled at the tick.
@@ -489,7 +494,7 @@ stop_bridge() {
 # times are read right after the delivered count.
 snapshot() {
 	$SNAP_SCHED sh -c '
-		p=$1 pid=$2 cpu=$3
+		p=$1 pid=$2 cpu=$3 gpid=$4
 		st=/sys/class/net/eth0/statistics
 		echo "t=$(date +%s%N)"
 		ip netns exec "$p-tx" cat $st/tx_packets $st/tx_dropped | {
@@ -503,13 +508,26 @@ snapshot() {
 		else
 			echo "proc=-1"
 		fi
+		# The generator: timeout(1) and its descendants (trafgen forks).
+		all= new=$gpid
+		for _ in 1 2 3; do
+			all="$all $new"
+			kids=
+			for q in $new; do
+				kids="$kids $(cat /proc/$q/task/*/children 2>/dev/null)"
+			done
+			new=$kids
+		done
+		for q in $all; do
+			sed "s/^.*) //" "/proc/$q/stat" 2>/dev/null
+		done | awk "{ t += \$12 + \$13 } END { print \"gen=\" t + 0 }"
 		# cpuN user nice system idle iowait irq softirq steal
 		awk -v c="cpu$cpu" "
 			\$1 == c { print \"core=\" \$2 + \$3 + \$4 + \$7 + \$8 }
 			\$1 ~ /^cpu[0-9]+\$/ { si += \$8 }
 			END { print \"softirq=\" si }" /proc/stat
 		echo "dc_pk=$(ip netns exec "$p-dc" cat $st/rx_packets)"
-	' sh "$PREFIX" "$SW_PID" "$SW_CPU"
+	' sh "$PREFIX" "$SW_PID" "$SW_CPU" "$GEN_PID"
 }
 
 # ROUND SWITCH: bring the topology and the switch up, offer traffic, measure,
@@ -573,7 +591,8 @@ run_one() {
 	del_ns
 
 	# One result line: round switch seconds offered_pps delivered_pps
-	# decoy_frames proc_ns_per_frame core_ns_per_frame softirq_ns_per_frame
+	# decoy_frames proc_ns_per_frame proc_%_of_core core_ns_per_frame
+	# softirq_ns_per_frame gen_core_ns_per_offered_frame
 	awk -v r="$ROUND" -v sw="$sw" -v hz="$HZ" -v note="$NOTE" '
 		FNR == 1 { f++ }
 		{ split($0, kv, "="); v[f, kv[1]] = kv[2] }
@@ -589,8 +608,10 @@ run_one() {
 			procpct = v[1, "proc"] < 0 ? -1 : (v[2, "proc"] - v[1, "proc"]) * tick / 1e9 / dt * 100
 			core = (v[2, "core"] - v[1, "core"]) * tick / del
 			si = (v[2, "softirq"] - v[1, "softirq"]) * tick / del
-			printf "%s %s %.3f %.0f %.0f %d %.1f %.0f %.1f %.1f\t%s\n", r, sw, dt, off, del / dtr,
-				dc, proc, procpct, core, si, note
+			noff = off * dt
+			gen = noff > 0 ? (v[2, "gen"] - v[1, "gen"]) * tick / noff : 0
+			printf "%s %s %.3f %.0f %.0f %d %.1f %.0f %.1f %.1f %.1f\t%s\n", r, sw, dt, off,
+				del / dtr, dc, proc, procpct, core, si, gen, note
 		}' "$WORK/snap.$sw.$ROUND.a" "$WORK/snap.$sw.$ROUND.b" >>"$WORK/results"
 	# shellcheck disable=SC2046
 	set -- $(tail -n 1 "$WORK/results" | cut -f1)
@@ -691,8 +712,8 @@ awk -F'\t' '
 	}
 	END {
 		k = split("vnswitchd ovs bridge bridge-rps", order, " ")
-		printf "%-13s %12s %14s %6s %9s %12s %10s\n", "switch", "offered pps",
-			"delivered pps", "loss", "CPU/core", "CPU ns/frame", "sirq ns/f"
+		printf "%-13s %12s %14s %6s %9s %12s %10s %10s\n", "switch", "offered pps",
+			"delivered pps", "loss", "CPU/core", "CPU ns/frame", "sirq ns/f", "gen ns/f"
 		for (i = 1; i <= k; i++) {
 			x = order[i]
 			if (x in na) {
@@ -713,8 +734,8 @@ awk -F'\t' '
 				cpu = sprintf("%.0f%%", b[8])
 				ns = sprintf("%.0f", b[7])
 			}
-			printf "%-13s %12d %14d %5.1f%% %9s %12s %10.0f\n", name(x), b[4], b[5], loss,
-				cpu, ns, b[10]
+			printf "%-13s %12d %14d %5.1f%% %9s %12s %10.0f %10.0f\n", name(x), b[4], b[5],
+				loss, cpu, ns, b[10], b[11]
 		}
 		printf "\n"
 		v = bestdel["vnswitchd"]
@@ -736,7 +757,7 @@ awk -F'\t' '
 			printf "vnswitchd / the faster Linux bridge = %.2f x  (target >= 1: %s)\n",
 				v / lb, (v >= lb ? "met" : "MISSED")
 		printf "\nrounds: round switch seconds offered-pps delivered-pps decoy-frames proc-ns/f\n"
-		printf "        proc-%%-of-core switch-core-ns/f softirq-ns/f\n"
+		printf "        proc-%%-of-core switch-core-ns/f softirq-ns/f gen-core-ns/offered-f\n"
 		for (i = 1; i <= n; i++)
 			printf "  %s\n", all[i]
 		for (i = 1; i <= k; i++)
@@ -757,5 +778,7 @@ echo "CPU/core: the switch process's share of one core (utime+stime, all threads
 echo "CPU ns/frame: that time per delivered frame; * the bridges have no process: their"
 echo "softirq time on all CPUs instead. sirq: softirq time of all CPUs per delivered"
 echo "frame (tick-sampled without CONFIG_IRQ_TIME_ACCOUNTING). Linux bridge: softirq on"
-echo "the sender's CPU (kernel default); bridge+RPS: steered to CPU $SW_CPU."
+echo "the sender's CPU (kernel default); bridge+RPS: steered to CPU $SW_CPU. gen: the"
+echo "generator's CPU time (its softirq work included) per offered frame: the sender's"
+echo "cost to hand the switch a frame (for the Linux bridge, the forwarding too)."
 exit 0

@@ -20,7 +20,7 @@ noinst_LIBRARIES += switchd/libswitchd.a
 switchd_libswitchd_a_SOURCES = \
 	switchd/swconf.c switchd/swconf.h switchd/swconf_int.h switchd/swconf_policy.c \
 	switchd/sw.c switchd/sw.h switchd/sw_internal.h \
-	switchd/audit.c switchd/audit.h switchd/cp_audit.c \
+	switchd/audit.c switchd/audit.h switchd/cp_audit.c switchd/burst.c \
 	switchd/htab.c switchd/htab.h \
 	switchd/pipeline.c \
 	switchd/trace.c switchd/trace.h \

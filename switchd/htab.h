@@ -34,6 +34,10 @@ struct sw_htab {
 };
 
 int sw_htab_init(struct sw_htab *t, uint32_t max);
+/* Zeroed memory for a large table the datapath reads at random: 64-byte
+ * aligned, and from 2 MiB on huge-page aligned with a transparent huge page
+ * hint.  Freed with free(). */
+void *sw_alloc_big(size_t n);
 void sw_htab_free(struct sw_htab *t);
 void sw_htab_clear(struct sw_htab *t);
 

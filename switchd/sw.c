@@ -223,7 +223,8 @@ sw_create(const struct sw_conf *conf, char *err, size_t errlen)
 	sw->n_profiles = conf->n_profiles;
 	sw->profiles = calloc(conf->n_profiles ? conf->n_profiles : 1, sizeof(*sw->profiles));
 	sw->max_veths = conf->max_veths;
-	sw->veths = calloc(conf->max_veths, sizeof(*sw->veths));
+	/* Cache-line aligned (struct sw_veth's layout relies on it). */
+	sw->veths = sw_alloc_big((size_t)conf->max_veths * sizeof(*sw->veths));
 	sw->free_next = calloc(conf->max_veths, sizeof(*sw->free_next));
 	sw->flood_marks = calloc(
 		(conf->n_ports ? conf->n_ports : 1) * SW_SCHAN_SLOTS, sizeof(*sw->flood_marks));
@@ -399,7 +400,10 @@ sw_veth_index(struct sw *sw, int32_t slot)
 
 	/* Both tables are sized for twice max_veths and the extra MACs are
 	 * capped at max_veths (n_extra_macs): inserts cannot fail. */
-	sw_htab_insert(&sw->by_bind, sw_bind_k1(v), sw_bind_k2(v), slot, 0);
+	/* aux: the vEth's VLAN, for sw_input_burst's prefetching (a hint:
+	 * stale after a VLAN change until the next re-index, never used to
+	 * decide anything). */
+	sw_htab_insert(&sw->by_bind, sw_bind_k1(v), sw_bind_k2(v), slot, v->vlan);
 	if (v->kind == SW_BIND_MAC)
 		sw_htab_insert(&sw->by_mac, SW_FDB_K1(v->vlan, v->mac), 0, slot, 0);
 	for (unsigned i = 0; i < v->n_extra_macs; i++) {
@@ -407,7 +411,7 @@ sw_veth_index(struct sw *sw, int32_t slot)
 
 		if (v->kind == SW_BIND_MAC)
 			sw_htab_insert(&sw->by_bind, SW_MACBIND_K1(m, v->vlan), sw_bind_k2(v),
-				slot, 0);
+				slot, v->vlan);
 		sw_htab_insert(&sw->by_mac, SW_FDB_K1(v->vlan, m), 0, slot, 0);
 	}
 	sw_audit_index(sw, slot);
@@ -444,8 +448,11 @@ sw_veth_unindex(struct sw *sw, int32_t slot)
 int32_t
 sw_mac_owner(const struct sw *sw, uint16_t vlan, const uint8_t *mac)
 {
-	const struct sw_htab_ent *e = sw_htab_find(&sw->by_mac, SW_FDB_K1(vlan, mac), 0);
+	const struct sw_htab_ent *e;
 
+	if (!sw->by_mac.n) /* no MAC bound: do not touch the table at all */
+		return -1;
+	e = sw_htab_find(&sw->by_mac, SW_FDB_K1(vlan, mac), 0);
 	return e ? e->val : -1;
 }
 

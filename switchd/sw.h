@@ -130,48 +130,59 @@ enum sw_origin { SW_ORIGIN_CONFIG, SW_ORIGIN_AUTO, SW_ORIGIN_VDP };
 /* MACs a vEth binds besides 'mac' (VDP: a VSI with several MAC filters). */
 #define SW_VETH_EXTRA_MACS 8
 
+/*
+ * A vEth.  The layout is the datapath's: everything it reads for every frame
+ * is in the first cache line and the counters it bumps start the second, so
+ * that a vEth costs the pipeline two cache lines (sw_input_burst prefetches
+ * exactly those); the rest (bindings' MACs, rates, windows) is cold.  The
+ * vEth array is 64-byte aligned (sw_create).
+ */
 struct sw_veth {
+	/* ---- hot: first cache line ---- */
 	bool used;
-	uint32_t id;
-	uint16_t port;
-	uint8_t kind;             /* enum sw_bind */
-	uint8_t origin;           /* enum sw_origin */
-	uint32_t key;             /* vif or E-CID (VIF/ECID kinds) */
-	uint8_t mac[VN_ETH_ALEN]; /* MAC kind: the bound MAC */
-	/* MAC kind: the S-channel's S-VID (SW_SCHAN_DEFAULT_SVID: the default
-	 * channel, as on every VEPA port without S-channels); 0 otherwise.
-	 * Part of the binding: the same MAC+VLAN key on another channel is
-	 * another binding (by_bind k2 = SW_BIND_K2(port, svid)). */
-	uint16_t svid;
-	/* More bound MACs, in the same VLAN.  MAC kind: each is a binding of
-	 * its own (by_bind) and reserved to this vEth (by_mac); VIF / ECID
-	 * kinds (VDP on VN-Tag / E-Tag ports): only reserved (by_mac), the
-	 * vif / E-CID binds.  Set only by the control plane. */
-	uint8_t n_extra_macs;
-	uint8_t extra_macs[SW_VETH_EXTRA_MACS][VN_ETH_ALEN];
-	uint16_t vlan;   /* access VLAN, 0..4094 (0: untagged) */
-	int32_t profile; /* index in sw->profiles, -1 for none */
-	bool own_vlan;   /* VLAN set on the vEth itself, not taken from its profile */
-	bool dropping;   /* drops were seen in the last rate window (events) */
-	uint64_t created_us, last_rx_us, last_tx_us;
-	struct sw_counters ctr;
-	/* Rates over the last completed window (sw_run_timers): per second. */
-	uint64_t rx_pps, tx_pps, rx_bps, tx_bps;
-	uint64_t win_rx_frames, win_tx_frames, win_rx_bytes, win_tx_bytes, win_drops;
-	/* Flood list of its VLAN: slots, -1 terminated. */
-	int32_t vlan_next, vlan_prev;
+	uint8_t kind;   /* enum sw_bind */
+	uint8_t origin; /* enum sw_origin */
 	/* Per-vEth policy (policy.c): has_policy when its profile has any
 	 * (the datapath looks at nothing else for vEths without); then 'pol'
 	 * holds its ACL hit counters and policer buckets, owned by the vEth.
 	 * has_policy with pol NULL (no memory for it) drops the vEth's
 	 * traffic as acl_in / acl_out: policy fails closed. */
 	bool has_policy;
+	bool own_vlan; /* VLAN set on the vEth itself, not taken from its profile */
+	bool dropping; /* drops were seen in the last rate window (events) */
+	/* More bound MACs (extra_macs below), in the same VLAN.  MAC kind:
+	 * each is a binding of its own (by_bind) and reserved to this vEth
+	 * (by_mac); VIF / ECID kinds (VDP on VN-Tag / E-Tag ports): only
+	 * reserved (by_mac), the vif / E-CID binds.  Set only by the control
+	 * plane. */
+	uint8_t n_extra_macs;
+	uint16_t port;
+	uint16_t vlan; /* access VLAN, 0..4094 (0: untagged) */
+	/* MAC kind: the S-channel's S-VID (SW_SCHAN_DEFAULT_SVID: the default
+	 * channel, as on every VEPA port without S-channels); 0 otherwise.
+	 * Part of the binding: the same MAC+VLAN key on another channel is
+	 * another binding (by_bind k2 = SW_BIND_K2(port, svid)). */
+	uint16_t svid;
+	uint32_t id;
+	uint32_t key;    /* vif or E-CID (VIF/ECID kinds) */
+	int32_t profile; /* index in sw->profiles, -1 for none */
+	/* Flood list of its VLAN: slots, -1 terminated. */
+	int32_t vlan_next, vlan_prev;
 	struct sw_veth_pol *pol;
-	/* FDB entries that point at it, and learns refused because it held
-	 * switch.fdb_max_per_veth already (sw.c, issue 9). */
+	uint64_t last_rx_us, last_tx_us;
+	/* ---- second line: the counters (rx_*, tx_* first), then cold ---- */
+	struct sw_counters ctr;
+	uint8_t mac[VN_ETH_ALEN]; /* MAC kind: the bound MAC */
+	uint8_t extra_macs[SW_VETH_EXTRA_MACS][VN_ETH_ALEN];
+	uint64_t created_us;
+	/* Rates over the last completed window (sw_run_timers): per second. */
+	uint64_t rx_pps, tx_pps, rx_bps, tx_bps;
+	uint64_t win_rx_frames, win_tx_frames, win_rx_bytes, win_tx_bytes, win_drops;
+	/* FDB entries pointing at it, and learns refused because it had its
+	 * share (switch.fdb_max_per_veth; sw.c). */
 	uint32_t fdb_n;
 	uint64_t fdb_refused;
-};
+} __attribute__((aligned(64)));
 
 /* A profile's policy as the switch runs it (policy.c), owned by the
  * profile: the compiled ACL of each direction (NULL: none, every frame
@@ -232,6 +243,19 @@ void sw_input(struct sw *sw, unsigned port, const uint8_t *frame, size_t len, ui
  * does not look like a burst; everything else goes by 'now'. */
 void sw_input_rx(struct sw *sw, unsigned port, const uint8_t *frame, size_t len, uint64_t now,
 	uint64_t rx_us);
+
+/* A burst of received frames, switched in order as by sw_input_rx() one
+ * after the other, with the cache misses of the whole burst overlapped
+ * (burst.c): the live ring's frames, a replay's frames up to the next
+ * timer.  The frames are read, never kept. */
+struct sw_rx {
+	const uint8_t *frame;
+	uint32_t len;
+	uint16_t port;
+	uint64_t now;   /* the switch clock for this frame */
+	uint64_t rx_us; /* when it was received (the policers' time) */
+};
+void sw_input_burst(struct sw *sw, const struct sw_rx *rx, unsigned n);
 
 /* Control frames (destination 01-80-C2-00-00-0x) are offered to this
  * callback first; it returns true when it consumed the frame. */

@@ -10,6 +10,7 @@
 #define SWITCHD_ADMIN_H 1
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -108,6 +109,8 @@ void sw_rates_tick(struct sw *sw, uint64_t now, uint64_t window_us);
  * O_EXCL, then renamed).  An existing 'path' must be a regular file: a
  * symbolic link or anything else is refused, never written through. */
 int sw_config_save(struct sw *sw, const char *path, char *err, size_t errlen);
+/* The same configuration text written to 'out' (the state file). */
+int sw_config_write(struct sw *sw, FILE *out, char *err, size_t errlen);
 
 /* Where a control request may make the daemon write (vnctl config save
  * [PATH]): 'arg' NULL is the configuration file; otherwise PATH must be

@@ -3,8 +3,17 @@
  * persist.c - the runtime state file (see persist.h for what, when and how).
  *
  * Ownership: struct sw_persist is the daemon's; it holds copies of its
- * paths and borrows the switch (which must outlive it).  Buffers built for
- * one write or one read are freed before the call returns.
+ * paths and borrows the switch (which must outlive it).
+ *
+ * Threads.  Everything that reads the switch runs on the caller's thread
+ * (the event loop): the fingerprint, and the file's bytes rendered in
+ * memory.  The file itself is written by a thread of its own that touches
+ * nothing but those bytes and the paths: fsync can take seconds on a busy
+ * disk (4 s was measured here while other builds ran), and the loop that
+ * switches frames must never wait for it.  They share one job slot under
+ * a mutex: a newer state replaces a job not yet started (only the latest
+ * state matters), and the writer reports what it did through counters the
+ * loop collects at its next poll.
  */
 #include <config.h>
 
@@ -13,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libconfig.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,21 +42,36 @@ struct sw_persist {
 	struct sw *sw;
 	char path[PATH_MAX_LEN + 16];
 	char tmp[PATH_MAX_LEN + 16]; /* PATH.tmp: the new file before its rename */
-	char cfg[PATH_MAX_LEN + 16]; /* PATH.cfg: sw_config_save's output, read back */
 	char bad[PATH_MAX_LEN + 16]; /* PATH.bad: a refused file, kept */
 	char conf_path[PATH_MAX_LEN + 16];
 	sw_persist_log_fn log;
 	void *log_aux;
 	uint64_t conf_digest; /* FNV-1a 64 of the configuration file in use */
-	bool written;         /* written_fp is what the file holds */
-	uint64_t written_fp;
+	/* The loop's side.  submitted_fp: the newest state handed to the
+	 * writer (what the file holds once the writer is done with it). */
+	bool submitted;
+	uint64_t submitted_fp;
 	/* The rate limit, a token bucket in microseconds of credit: a write
 	 * costs SW_PERSIST_GAP_US, credit accrues with the wall clock up to
 	 * SW_PERSIST_BURST writes' worth. */
 	uint64_t credit;
-	uint64_t last_poll;   /* wall clock of the last poll (0: none yet) */
-	char last_error[256]; /* the last write error logged (logged once) */
+	uint64_t last_poll;         /* wall clock of the last poll (0: none yet) */
+	char last_error[256];       /* the last write error logged (logged once) */
+	uint64_t seen_ok, seen_err; /* writer results already collected */
 	struct sw_persist_stats stats;
+	/* The writer thread; what it shares with the loop is under 'mu'. */
+	pthread_t writer;
+	bool writer_up;
+	pthread_mutex_t mu;
+	pthread_cond_t work; /* a job, or stop */
+	pthread_cond_t idle; /* a job finished */
+	char *job;           /* the next file's bytes (malloc'ed; the writer frees) */
+	size_t job_len;
+	bool busy;                  /* the writer is writing a job */
+	bool stop;                  /* destroy: the writer ends once idle */
+	uint64_t done_ok, done_err; /* jobs written / failed */
+	bool last_failed;           /* the last job finished failed ... */
+	char done_error[256];       /* ... and why */
 };
 
 static void __attribute__((format(printf, 2, 3)))
@@ -208,6 +233,8 @@ conf_digest(struct sw_persist *p)
 	return h;
 }
 
+static void *writer_main(void *arg);
+
 struct sw_persist *
 sw_persist_create(struct sw *sw, const char *path, const char *conf_path, sw_persist_log_fn log,
 	void *log_aux)
@@ -223,19 +250,51 @@ sw_persist_create(struct sw *sw, const char *path, const char *conf_path, sw_per
 	p->sw = sw;
 	snprintf(p->path, sizeof(p->path), "%s", path);
 	snprintf(p->tmp, sizeof(p->tmp), "%s.tmp", path);
-	snprintf(p->cfg, sizeof(p->cfg), "%s.cfg", path);
 	snprintf(p->bad, sizeof(p->bad), "%s.bad", path);
 	snprintf(p->conf_path, sizeof(p->conf_path), "%s", conf_path);
 	p->log = log;
 	p->log_aux = log_aux;
 	p->conf_digest = conf_digest(p);
 	p->credit = SW_PERSIST_BURST * SW_PERSIST_GAP_US;
+	if (pthread_mutex_init(&p->mu, NULL)) {
+		free(p);
+		return NULL;
+	}
+	if (pthread_cond_init(&p->work, NULL)) {
+		pthread_mutex_destroy(&p->mu);
+		free(p);
+		return NULL;
+	}
+	if (pthread_cond_init(&p->idle, NULL)) {
+		pthread_cond_destroy(&p->work);
+		pthread_mutex_destroy(&p->mu);
+		free(p);
+		return NULL;
+	}
+	p->writer_up = !pthread_create(&p->writer, NULL, writer_main, p);
+	if (!p->writer_up) {
+		sw_persist_destroy(p);
+		return NULL;
+	}
 	return p;
 }
 
 void
 sw_persist_destroy(struct sw_persist *p)
 {
+	if (!p)
+		return;
+	if (p->writer_up) {
+		pthread_mutex_lock(&p->mu);
+		p->stop = true; /* a job already handed over is still written */
+		pthread_cond_signal(&p->work);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(p->writer, NULL);
+	}
+	free(p->job);
+	pthread_cond_destroy(&p->idle);
+	pthread_cond_destroy(&p->work);
+	pthread_mutex_destroy(&p->mu);
 	free(p);
 }
 
@@ -492,101 +551,184 @@ vdp_text(struct sw_persist *p, size_t *len)
 	return buf;
 }
 
-static int
-write_state(struct sw_persist *p, char *err, size_t errlen)
+/* The whole file in memory (malloc'ed, the caller frees): header, the
+ * configuration, the VDP section.  NULL with a message. */
+static char *
+render(struct sw_persist *p, size_t *len, char *err, size_t errlen)
 {
 	static const char cfg_note[] = "# The running configuration (vnctl config save).\n";
-	char hdr[256], *cfg = NULL, *vdp = NULL;
+	char hdr[256], *cfg = NULL, *vdp = NULL, *out = NULL;
 	size_t cfg_len = 0, vdp_len = 0, hlen;
+	FILE *f = open_memstream(&cfg, &cfg_len);
 	uint64_t h;
-	int fd = -1, rc = -1, e;
+	int rc;
 
+	if (!f) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	fputs(cfg_note, f);
 	/* The configuration through the one renderer that saves it. */
-	if (sw_config_save(p->sw, p->cfg, err, errlen))
-		return -1;
-	e = read_file(p->cfg, &cfg, &cfg_len);
-	unlink(p->cfg);
-	if (e) {
-		snprintf(err, errlen, "%s: %s", p->cfg, strerror(e));
-		return -1;
+	rc = sw_config_write(p->sw, f, err, errlen);
+	if (fclose(f) || rc) {
+		if (!rc)
+			snprintf(err, errlen, "out of memory");
+		free(cfg);
+		return NULL;
 	}
 	vdp = vdp_text(p, &vdp_len);
 	if (!vdp) {
 		snprintf(err, errlen, "out of memory");
-		goto out;
+		free(cfg);
+		return NULL;
 	}
-	h = fnv(FNV_INIT, cfg_note, sizeof(cfg_note) - 1);
-	h = fnv(h, cfg, cfg_len);
+	h = fnv(FNV_INIT, cfg, cfg_len);
 	h = fnv(h, vdp, vdp_len);
 	hlen = (size_t)snprintf(hdr, sizeof(hdr),
 		"# vnswitchd-state %d config=%016llx config_bytes=%zu vdp_bytes=%zu "
 		"fnv64=%016llx\n",
-		STATE_VERSION, (unsigned long long)p->conf_digest,
-		sizeof(cfg_note) - 1 + cfg_len, vdp_len, (unsigned long long)h);
-	fd = open(p->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", p->tmp, strerror(errno));
-		goto out;
+		STATE_VERSION, (unsigned long long)p->conf_digest, cfg_len, vdp_len,
+		(unsigned long long)h);
+	out = malloc(hlen + cfg_len + vdp_len);
+	if (!out) {
+		snprintf(err, errlen, "out of memory");
+	} else {
+		memcpy(out, hdr, hlen);
+		memcpy(out + hlen, cfg, cfg_len);
+		memcpy(out + hlen + cfg_len, vdp, vdp_len);
+		*len = hlen + cfg_len + vdp_len;
 	}
-	if (write_all(fd, hdr, hlen) || write_all(fd, cfg_note, sizeof(cfg_note) - 1) ||
-		write_all(fd, cfg, cfg_len) || write_all(fd, vdp, vdp_len) || fsync(fd)) {
-		snprintf(err, errlen, "%s: %s", p->tmp, strerror(errno));
-		goto out;
-	}
-	e = close(fd);
-	fd = -1;
-	if (e) {
-		snprintf(err, errlen, "%s: %s", p->tmp, strerror(errno));
-		goto out;
-	}
-	if (rename(p->tmp, p->path)) {
-		snprintf(err, errlen, "%s: %s", p->path, strerror(errno));
-		goto out;
-	}
-	/* The rename itself durable: without it a crash may bring the old
-	 * file back.  A failure here is reported, the file is in place. */
-	if (sync_dir(p->path)) {
-		snprintf(err, errlen, "%s: cannot sync its directory: %s", p->path,
-			strerror(errno));
-		rc = -1;
-		goto out_written;
-	}
-	rc = 0;
-	goto out_written;
-out:
-	if (fd >= 0)
-		close(fd);
-	unlink(p->tmp);
-out_written:
 	free(cfg);
 	free(vdp);
-	return rc;
+	return out;
 }
 
-/* log: report a failure here (the poll, which has nobody to tell), once
- * per distinct error; a flush returns it to its caller instead. */
+/* The writer thread's one job: PATH.tmp (created afresh, never through a
+ * link), synced, renamed over PATH, and the directory synced so that the
+ * rename survives a crash too.  Touches only the bytes and the paths. */
 static int
-write_now(struct sw_persist *p, uint64_t fp, bool have_fp, bool log, char *err, size_t errlen)
+write_file(struct sw_persist *p, const char *buf, size_t len, char *err, size_t errlen)
 {
-	p->credit = p->credit > SW_PERSIST_GAP_US ? p->credit - SW_PERSIST_GAP_US : 0;
-	if (write_state(p, err, errlen)) {
-		p->stats.write_errors++;
-		if (log && strcmp(err, p->last_error)) {
-			snprintf(p->last_error, sizeof(p->last_error), "%s", err);
-			plog(p,
-				"state file not written (%llu failures so far; retried every "
-				"second): %s",
-				(unsigned long long)p->stats.write_errors, err);
-		}
+	int fd, e;
+
+	unlink(p->tmp);
+	fd = open(p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %m", p->tmp);
 		return -1;
 	}
-	if (p->last_error[0]) {
+	if (write_all(fd, buf, len) || fsync(fd)) {
+		snprintf(err, errlen, "%s: %m", p->tmp);
+		close(fd);
+		unlink(p->tmp);
+		return -1;
+	}
+	e = close(fd);
+	if (e || rename(p->tmp, p->path)) {
+		snprintf(err, errlen, "%s: %m", e ? p->tmp : p->path);
+		unlink(p->tmp);
+		return -1;
+	}
+	if (sync_dir(p->path)) {
+		snprintf(err, errlen, "%s: written, but its directory cannot be synced: %m",
+			p->path);
+		return -1;
+	}
+	return 0;
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct sw_persist *p = arg;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		char err[256];
+		size_t len;
+		char *buf;
+		int rc;
+
+		while (!p->job && !p->stop)
+			pthread_cond_wait(&p->work, &p->mu);
+		if (!p->job)
+			break; /* stopped, and nothing left to write */
+		buf = p->job;
+		len = p->job_len;
+		p->job = NULL;
+		p->busy = true;
+		pthread_mutex_unlock(&p->mu);
+		rc = write_file(p, buf, len, err, sizeof(err));
+		free(buf);
+		pthread_mutex_lock(&p->mu);
+		p->busy = false;
+		p->last_failed = rc != 0;
+		if (rc) {
+			p->done_err++;
+			snprintf(p->done_error, sizeof(p->done_error), "%s", err);
+		} else {
+			p->done_ok++;
+		}
+		pthread_cond_broadcast(&p->idle);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Take what the writer did into the counters; log a failure once per
+ * distinct error, and a recovery.  A failed last job is submitted again
+ * (the next poll that the rate limit lets through). */
+static void
+collect(struct sw_persist *p)
+{
+	uint64_t ok, bad;
+	bool failed, pending;
+	char why[256];
+
+	pthread_mutex_lock(&p->mu);
+	ok = p->done_ok;
+	bad = p->done_err;
+	failed = p->last_failed;
+	pending = p->job || p->busy;
+	snprintf(why, sizeof(why), "%s", p->done_error);
+	pthread_mutex_unlock(&p->mu);
+	p->stats.writes += ok - p->seen_ok;
+	p->stats.write_errors += bad - p->seen_err;
+	if (bad != p->seen_err && strcmp(why, p->last_error)) {
+		snprintf(p->last_error, sizeof(p->last_error), "%s", why);
+		plog(p,
+			"state file not written (%llu failures so far; tried again at most "
+			"once a second): %s",
+			(unsigned long long)p->stats.write_errors, why);
+	}
+	if (ok != p->seen_ok && !failed && p->last_error[0]) {
 		plog(p, "state file %s written again", p->path);
 		p->last_error[0] = '\0';
 	}
-	p->stats.writes++;
-	p->written = have_fp;
-	p->written_fp = fp;
+	p->seen_ok = ok;
+	p->seen_err = bad;
+	if (failed && !pending)
+		p->submitted = false;
+}
+
+/* Render the state and hand it to the writer (replacing a job it has not
+ * started).  0, or -1 with a message (nothing handed over). */
+static int
+submit(struct sw_persist *p, uint64_t fp, bool have_fp, char *err, size_t errlen)
+{
+	size_t len = 0;
+	char *buf = render(p, &len, err, errlen);
+
+	if (!buf)
+		return -1;
+	pthread_mutex_lock(&p->mu);
+	free(p->job);
+	p->job = buf;
+	p->job_len = len;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	p->submitted = have_fp; /* no fingerprint (no memory): submit again next time */
+	p->submitted_fp = fp;
 	return 0;
 }
 
@@ -597,6 +739,7 @@ sw_persist_poll(struct sw_persist *p, uint64_t wall)
 	uint64_t fp = 0;
 	bool have;
 
+	collect(p);
 	/* A wall clock that stepped back accrues nothing. */
 	if (p->last_poll && wall > p->last_poll)
 		p->credit += wall - p->last_poll;
@@ -606,23 +749,63 @@ sw_persist_poll(struct sw_persist *p, uint64_t wall)
 	if (p->credit < SW_PERSIST_GAP_US)
 		return wall + SW_PERSIST_GAP_US - p->credit; /* nothing could be written */
 	have = !fingerprint(p, &fp);
-	if (have && p->written && fp == p->written_fp)
+	if (have && p->submitted && fp == p->submitted_fp)
 		return wall + SW_PERSIST_POLL_US;
-	write_now(p, fp, have, true, err, sizeof(err));
+	p->credit -= SW_PERSIST_GAP_US;
+	if (submit(p, fp, have, err, sizeof(err))) {
+		p->stats.write_errors++;
+		plog(p, "state file not written: %s", err);
+	}
 	return wall +
 		(p->credit >= SW_PERSIST_GAP_US ? SW_PERSIST_POLL_US
 						: SW_PERSIST_GAP_US - p->credit);
+}
+
+void
+sw_persist_sync(struct sw_persist *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->job || p->busy)
+		pthread_cond_wait(&p->idle, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	collect(p);
 }
 
 int
 sw_persist_flush(struct sw_persist *p, char *err, size_t errlen)
 {
 	uint64_t fp = 0;
-	bool have = !fingerprint(p, &fp);
+	bool have, failed;
 
-	if (have && p->written && fp == p->written_fp)
-		return 0;
-	return write_now(p, fp, have, false, err, errlen);
+	collect(p);
+	have = !fingerprint(p, &fp);
+	if (!(have && p->submitted && fp == p->submitted_fp) &&
+		submit(p, fp, have, err, errlen)) {
+		p->stats.write_errors++;
+		return -1;
+	}
+	sw_persist_sync(p);
+	pthread_mutex_lock(&p->mu);
+	failed = p->last_failed;
+	snprintf(err, errlen, "%s", p->done_error);
+	pthread_mutex_unlock(&p->mu);
+	return failed ? -1 : 0;
+}
+
+int
+sw_persist_check(struct sw_persist *p, char *err, size_t errlen)
+{
+	int fd;
+
+	unlink(p->tmp);
+	fd = open(p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: cannot be written: %s", p->tmp, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	unlink(p->tmp);
+	return 0;
 }
 
 /* ---- read ----------------------------------------------------------------------------- */

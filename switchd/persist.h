@@ -18,7 +18,13 @@
  * state changes (a VDP flood costs one write a second, never one per
  * change).  So the file is at most about a second behind the switch, and
  * a change is on disk a poll period after it was made while no flood is
- * going on.  Written atomically: a
+ * going on.  What changed in the second before a kill -9 may be missing
+ * from the file: a VSI associated then is not restored and comes back with
+ * the station's next keep-alive (a whole ASSOCIATE, which the bridge takes
+ * as a new one), one de-associated then is restored and reaped one
+ * supervision time later.  The bytes are rendered on the caller's thread
+ * and written by a thread of the state file's own (fsync may take seconds
+ * on a busy disk; the event loop never waits for it).  Written atomically: a
  * temporary file in the same directory, fsync, rename over the old one,
  * fsync of the directory.  A crash leaves the old file or the new one.
  *
@@ -80,9 +86,11 @@ struct sw_persist_stats {
 struct sw_persist;
 
 /* path: the state file; conf_path: the configuration file (its digest goes
- * into the header).  NULL on out of memory or a path that is too long. */
+ * into the header).  Starts the writer thread.  NULL on out of memory, no
+ * thread, or a path that is too long. */
 struct sw_persist *sw_persist_create(struct sw *sw, const char *path, const char *conf_path,
 	sw_persist_log_fn log, void *log_aux);
+/* Stops the writer thread once the job it has is written. */
 void sw_persist_destroy(struct sw_persist *p);
 
 /* Read the state file and apply it (see above).  Never fails the start:
@@ -93,11 +101,21 @@ void sw_persist_restore(struct sw_persist *p, uint64_t now);
 /* The configuration file was (re)loaded: take its digest again. */
 void sw_persist_config_loaded(struct sw_persist *p);
 
-/* Write the state if it changed since the last write and the rate limit
- * allows (wall clock, microseconds).  Returns when to call again. */
+/* Can the file be written at all (its directory exists and takes a new
+ * file)?  A quick check at start, no fsync.  0, or -1 with a message. */
+int sw_persist_check(struct sw_persist *p, char *err, size_t errlen);
+
+/* Hand the state to the writer if it changed since the last hand-over and
+ * the rate limit allows (wall clock, microseconds); take in what the
+ * writer did (stats; a failure is logged once and tried again).  Returns
+ * when to call again. */
 uint64_t sw_persist_poll(struct sw_persist *p, uint64_t wall);
 
-/* Write now if anything changed (a clean stop).  0, or -1 with a message. */
+/* Wait until the writer is idle, and take in what it did. */
+void sw_persist_sync(struct sw_persist *p);
+
+/* Write now if anything changed, and wait for it (a clean stop).  0, or -1
+ * with a message when the file does not hold the current state. */
 int sw_persist_flush(struct sw_persist *p, char *err, size_t errlen);
 
 const struct sw_persist_stats *sw_persist_stats(const struct sw_persist *p);

@@ -298,8 +298,10 @@ save_file(config_t *cfg, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-int
-sw_config_save(struct sw *sw, const char *path, char *err, size_t errlen)
+/* The running configuration built once, then saved to 'path' or, with
+ * 'out', written there (the state file renders it in memory). */
+static int
+config_render(struct sw *sw, const char *path, FILE *out, char *err, size_t errlen)
 {
 	config_setting_t *root, *g, *l, *e, *a;
 	char mac[18];
@@ -419,10 +421,29 @@ sw_config_save(struct sw *sw, const char *path, char *err, size_t errlen)
 			add_str(e, "profile", sw->profiles[v->profile].name);
 	}
 
-	rc = save_file(&cfg, path, err, errlen);
+	if (!out) {
+		rc = save_file(&cfg, path, err, errlen);
+	} else {
+		config_write(&cfg, out);
+		rc = ferror(out) ? -1 : 0;
+		if (rc)
+			snprintf(err, errlen, "config save: cannot write: %s", strerror(errno));
+	}
 out:
 	config_destroy(&cfg);
 	return rc;
+}
+
+int
+sw_config_save(struct sw *sw, const char *path, char *err, size_t errlen)
+{
+	return config_render(sw, path, NULL, err, errlen);
+}
+
+int
+sw_config_write(struct sw *sw, FILE *out, char *err, size_t errlen)
+{
+	return config_render(sw, NULL, out, err, errlen);
 }
 
 /* ---- reload ---------------------------------------------------------------- */

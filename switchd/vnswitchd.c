@@ -584,9 +584,10 @@ main(int argc, char **argv)
 			return 2;
 		}
 		sw_persist_restore(d.persist, sw_wall_us());
-		/* Written once now: a path that cannot be written is an error
-		 * at start, not a surprise at the next restart. */
-		if (sw_persist_flush(d.persist, err, sizeof(err))) {
+		/* A path that cannot be written is an error at start, not a
+		 * surprise at the next restart.  (The first write goes with the
+		 * loop's first poll, on the writer thread: no fsync here.) */
+		if (sw_persist_check(d.persist, err, sizeof(err))) {
 			fprintf(stderr, "vnswitchd: --state-file %s: %s\n", persist_file, err);
 			sw_persist_destroy(d.persist);
 			sw_destroy(sw);

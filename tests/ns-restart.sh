@@ -36,9 +36,12 @@
 # (the control), and then once more with a damaged state file (reported,
 # kept as .bad, the configuration alone).
 #
-# Timers: EVB RKA 18 on both sides (keep-alive every 2.6 s, supervision
-# 3.96 s); the kill comes right after a keep-alive, so lldpad's next one
-# finds the restarted switch.
+# Timers: EVB RKA 19 on both sides (a keep-alive every 5.2 s, supervision
+# 7.9 s); the kill comes right after a keep-alive, so lldpad's next one
+# finds the restarted switch even when a loaded machine makes the restart
+# take seconds.  (One lost during the restart would leave lldpad waiting
+# for its answer for 15 s, and the switch would rightly reap the restored
+# VSI one supervision time after the restart.)
 #
 # Skipped (77) without root, a working 'ip netns', lldpad, lldptool,
 # vdptool, tcpdump or tshark.  Everything it starts is stopped by PID and
@@ -195,7 +198,7 @@ VM=52:54:00:11:22:33 DENY=02:00:00:00:0d:0d BC=ff:ff:ff:ff:ff:ff
 cat >"$WORK/sw.conf" <<EOF
 # tests/ns-restart.sh
 switch = { name = "tor1"; mac = "$SWMAC"; lldp = { admin = "rxtx"; };
-  evb = { rka = 18; }; };
+  evb = { rka = 19; }; };
 ports = (
   { name = "up0"; role = "uplink"; interface = "up0"; vlans = [100, 200]; },
   { name = "ha"; role = "host"; mode = "vepa"; interface = "ha"; auto_create = false; },
@@ -258,17 +261,17 @@ lldptool -L -i evst0 -g ncb adminStatus=rxtx >/dev/null &&
 	lldptool -T -i evst0 -g ncb -V evb -c enabletx=yes >/dev/null &&
 	lldptool -T -i evst0 -g ncb -V evb -c evbmode=station >/dev/null &&
 	lldptool -T -i evst0 -g ncb -V evb -c evbrrreq=yes >/dev/null &&
-	lldptool -T -i evst0 -g ncb -V evb -c vdprka=18 >/dev/null ||
+	lldptool -T -i evst0 -g ncb -V evb -c vdprka=19 >/dev/null ||
 	fail "lldptool could not configure the station"
 stop "$LLDPAD_PID" # the role is read at start
 start_lldpad
 bridge_sees_station() {
 	vnctl -f json show evb >"$WORK/evb.json" &&
 		[ "$($H get port=hs.station_present port=hs.oper.rka <"$WORK/evb.json" |
-			tr '\n' ' ')" = "true 18 " ]
+			tr '\n' ' ')" = "true 19 " ]
 }
 wait_for 20 "the switch sees lldpad's EVB TLV on hs" -f "$WORK/evb.json" bridge_sees_station
-step "lldpad running as an EVB station (PID $LLDPAD_PID), RKA 18 negotiated"
+step "lldpad running as an EVB station (PID $LLDPAD_PID), RKA 19 negotiated"
 
 UUID=a1b2c3d4-0000-1111-2222-333344445555
 vdptool -i evst0 -T -W -V assoc -c mode=assoc -c mgrid2=vnswtest -c typeid=5 \
@@ -341,13 +344,12 @@ step "traffic before the restart: every class where it belongs, nowhere else"
 
 # ---- kill -9 while traffic flows, restart with the state file -----------------------------
 
-# Right after one of lldpad's keep-alives: the next one, 2.6 s later, meets
-# the restarted switch (one lost during the restart would leave lldpad
-# waiting for an answer).
+# Right after one of lldpad's keep-alives: the next one, 5.2 s later, meets
+# the restarted switch.
 keepalives() { vnctl -f json show vdp | $H get "vsis.veth=$VETH.keepalives"; }
 k0=$(keepalives) || fail "show vdp: no VSI for vEth $VETH"
 kept_alive() { [ "$(keepalives)" -gt "$1" ]; }
-wait_for 6 "a keep-alive from lldpad" kept_alive "$k0"
+wait_for 8 "a keep-alive from lldpad" kept_alive "$k0"
 # 30 rounds of every class, 0.02 s apart: about 3.3 s of traffic.
 $F plan 30 $SPECS >"$WORK/plan.txt"
 $SEND --gap 0.02 <"$WORK/plan.txt" >"$WORK/gen.log" 2>&1 &

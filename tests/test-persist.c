@@ -358,6 +358,16 @@ run_before(struct before *b)
 	return x;
 }
 
+/* A poll, then wait for the writer: the tests count files written. */
+static uint64_t
+poll_sync(struct sw_persist *p, uint64_t wall)
+{
+	uint64_t next = sw_persist_poll(p, wall);
+
+	sw_persist_sync(p);
+	return next;
+}
+
 /* ---- tests ----------------------------------------------------------------------------- */
 
 static void
@@ -370,7 +380,7 @@ test_restart(void)
 	uint8_t macs[12];
 	uint64_t t;
 
-	CU_ASSERT_EQUAL(sw_persist_poll(x->p, WALL0), WALL0 + SW_PERSIST_POLL_US);
+	CU_ASSERT_EQUAL(poll_sync(x->p, WALL0), WALL0 + SW_PERSIST_POLL_US);
 	CU_ASSERT_EQUAL(sw_persist_stats(x->p)->writes, 1);
 	/* kill -9: nothing more happens to x; a new switch starts. */
 	y = fx_open(T1);
@@ -443,10 +453,10 @@ test_rate_limit(void)
 	const struct sw_persist_stats *st = sw_persist_stats(x->p);
 	char err[256];
 
-	CU_ASSERT_EQUAL(sw_persist_poll(x->p, WALL0), WALL0 + SW_PERSIST_POLL_US);
+	CU_ASSERT_EQUAL(poll_sync(x->p, WALL0), WALL0 + SW_PERSIST_POLL_US);
 	CU_ASSERT_EQUAL(st->writes, 1);
 	/* Nothing changed: polled again, nothing written. */
-	CU_ASSERT_EQUAL(sw_persist_poll(x->p, WALL0 + 2 * SW_PERSIST_GAP_US),
+	CU_ASSERT_EQUAL(poll_sync(x->p, WALL0 + 2 * SW_PERSIST_GAP_US),
 		WALL0 + 2 * SW_PERSIST_GAP_US + SW_PERSIST_POLL_US);
 	CU_ASSERT_EQUAL(st->writes, 1);
 	/* A burst of changes 50 ms apart: the bucket lets SW_PERSIST_BURST
@@ -454,19 +464,19 @@ test_rate_limit(void)
 	for (unsigned i = 0; i <= 18; i++) {
 		ch.vlan = (uint16_t)(100 + i % 2 * 100);
 		CU_ASSERT_FATAL(sw_veth_set(x->sw, 10, &ch, x->now, err, sizeof(err)) == 0);
-		sw_persist_poll(x->p, WALL0 + 3 * SW_PERSIST_GAP_US + i * 50000);
+		poll_sync(x->p, WALL0 + 3 * SW_PERSIST_GAP_US + i * 50000);
 	}
 	CU_ASSERT_EQUAL(st->writes, 1 + SW_PERSIST_BURST);
-	CU_ASSERT_EQUAL(sw_persist_poll(x->p, WALL0 + 3 * SW_PERSIST_GAP_US + 999999),
+	CU_ASSERT_EQUAL(poll_sync(x->p, WALL0 + 3 * SW_PERSIST_GAP_US + 999999),
 		WALL0 + 4 * SW_PERSIST_GAP_US);
 	CU_ASSERT_EQUAL(st->writes, 1 + SW_PERSIST_BURST);
-	sw_persist_poll(x->p, WALL0 + 4 * SW_PERSIST_GAP_US);
+	poll_sync(x->p, WALL0 + 4 * SW_PERSIST_GAP_US);
 	CU_ASSERT_EQUAL(st->writes, 2 + SW_PERSIST_BURST); /* vlan 100, the last value */
 	/* A flood: one write per gap, never more. */
 	for (unsigned i = 0; i < 100; i++) {
 		ch.vlan = (uint16_t)(300 + i);
 		CU_ASSERT_FATAL(sw_veth_set(x->sw, 10, &ch, x->now, err, sizeof(err)) == 0);
-		sw_persist_poll(x->p, WALL0 + 4 * SW_PERSIST_GAP_US + (i + 1) * 100000);
+		poll_sync(x->p, WALL0 + 4 * SW_PERSIST_GAP_US + (i + 1) * 100000);
 	}
 	CU_ASSERT_EQUAL(st->writes, 2 + SW_PERSIST_BURST + 10);
 	/* A clean stop writes what changed since, whatever the bucket. */
@@ -520,7 +530,7 @@ test_corrupt(void)
 	size_t len = 0;
 	char *good, *t;
 
-	sw_persist_poll(x->p, WALL0);
+	poll_sync(x->p, WALL0);
 	fx_close(x);
 	good = read_text(state_path, &len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(good);
@@ -559,7 +569,7 @@ test_config_changed(void)
 	struct fx *x = run_before(&b), *y;
 	char *c;
 
-	sw_persist_poll(x->p, WALL0);
+	poll_sync(x->p, WALL0);
 	fx_close(x);
 	/* The operator edits the configuration while the daemon is down. */
 	c = malloc(strlen(conf_main) + 64);
@@ -579,7 +589,7 @@ test_config_changed(void)
 	CU_ASSERT_PTR_NOT_NULL(sw_veth_by_id(y->sw, b.vdp_id));
 	/* Its first write records the new configuration: the next start
 	 * applies the state again. */
-	sw_persist_poll(y->p, WALL0);
+	poll_sync(y->p, WALL0);
 	fx_close(y);
 	y = fx_open(T1);
 	CU_ASSERT_EQUAL(sw_persist_stats(y->p)->restored, 1);
@@ -597,7 +607,7 @@ test_vsi_refused(void)
 	struct fx *x = run_before(&b), *y;
 	char *c, *p;
 
-	sw_persist_poll(x->p, WALL0);
+	poll_sync(x->p, WALL0);
 	fx_close(x);
 	/* Profile web (type 42) gone from the configuration. */
 	c = strdup(conf_main);
@@ -625,14 +635,14 @@ test_write_error(void)
 	struct before b = { 0 };
 	struct fx *x = run_before(&b);
 	struct sw_persist *p;
-	char bad_path[320];
+	char bad_path[320], err[512];
 	size_t before_n = strlen(logbuf);
 
 	snprintf(bad_path, sizeof(bad_path), "%s/no/such/dir/state", dir);
 	p = sw_persist_create(x->sw, bad_path, conf_path, log_line, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	sw_persist_poll(p, WALL0);
-	sw_persist_poll(p, WALL0 + 5 * SW_PERSIST_GAP_US);
+	poll_sync(p, WALL0);
+	poll_sync(p, WALL0 + 5 * SW_PERSIST_GAP_US);
 	CU_ASSERT_EQUAL(sw_persist_stats(p)->write_errors, 2);
 	CU_ASSERT_EQUAL(sw_persist_stats(p)->writes, 0);
 	/* Logged once for the same error. */
@@ -642,7 +652,36 @@ test_write_error(void)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(l);
 		CU_ASSERT_PTR_NULL(strstr(l + 1, "state file not written"));
 	}
+	/* The check at start says so at once. */
+	CU_ASSERT_EQUAL(sw_persist_check(p, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cannot be written"));
 	sw_persist_destroy(p);
+	fx_close(x);
+}
+
+/* Changes faster than the writer: jobs not started are replaced, the file
+ * ends with the last state, and nothing is lost or torn. */
+static void
+test_coalesce(void)
+{
+	struct before b = { 0 };
+	struct fx *x = run_before(&b), *y;
+	struct sw_veth_change ch = { .set_vlan = true };
+	const struct sw_persist_stats *st = sw_persist_stats(x->p);
+	char err[256];
+
+	for (unsigned i = 0; i < SW_PERSIST_BURST; i++) {
+		ch.vlan = (uint16_t)(300 + i);
+		CU_ASSERT_FATAL(sw_veth_set(x->sw, 10, &ch, x->now, err, sizeof(err)) == 0);
+		sw_persist_poll(x->p, WALL0 + i); /* no wait */
+	}
+	sw_persist_sync(x->p);
+	CU_ASSERT(st->writes >= 1 && st->writes <= SW_PERSIST_BURST);
+	CU_ASSERT_EQUAL(st->write_errors, 0);
+	y = fx_open(T1);
+	CU_ASSERT_EQUAL(sw_persist_stats(y->p)->restored, 1);
+	CU_ASSERT_EQUAL(sw_veth_by_id(y->sw, 10)->vlan, 300 + SW_PERSIST_BURST - 1);
+	fx_close(y);
 	fx_close(x);
 }
 
@@ -657,6 +696,7 @@ add_suites(void)
 		{ "configuration changed while down", test_config_changed },
 		{ "VSI refused by admission at restore", test_vsi_refused },
 		{ "write errors counted and logged once", test_write_error },
+		{ "a burst of changes: the last state written", test_coalesce },
 		{ NULL, NULL },
 	};
 	tu_add_suite("persist", tests);

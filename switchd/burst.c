@@ -9,10 +9,12 @@
  * and the vEths themselves no longer fit in the caches, and one frame costs
  * a chain of dependent misses (binding -> vEth -> FDB -> destination vEth),
  * each a trip to memory.  Over a burst, pass A computes every frame's
- * binding key and prefetches its hash slot; pass B finds the binding (now
- * cached: the vEth slot and, in the entry's aux word, its VLAN) and
- * prefetches the source vEth's two hot cache lines and the FDB and MAC
- * table slots of (VLAN, SA) and (VLAN, DA); pass C finds the destination in
+ * binding key and prefetches its hash slot (VN-Tag ports: finds the vEth
+ * by index and prefetches it); pass B finds the binding (now cached: the
+ * vEth slot and, in the entry's aux word, its VLAN) and prefetches the
+ * source vEth's hot pair of cache lines and the FDB and MAC table slots of
+ * (VLAN, SA) -- unless the vEth's learning cache spares that -- and (VLAN,
+ * DA); pass C finds the destination in
  * the FDB and prefetches its vEth and the source's policy state; then each
  * frame runs through the pipeline, finding everything in the cache.  The
  * passes read only: a key they get wrong (a frame the fast path does not
@@ -46,13 +48,22 @@ prefetch_slot(const struct sw_htab *t, uint64_t k1, uint32_t k2)
 		prefetch(&t->ent[sw_htab_hash(k1, k2) & t->mask]);
 }
 
-/* What pass A learned of a frame. */
+/* A vEth's hot pair of cache lines (struct sw_veth). */
+static inline void
+prefetch_veth(const struct sw *sw, int32_t slot)
+{
+	prefetch(&sw->veths[slot]);
+	prefetch((const uint8_t *)&sw->veths[slot] + 64);
+}
+
+/* What the passes learned of a frame. */
 struct pre {
-	uint64_t k1; /* its binding key (host ports), 0: none */
+	uint64_t k1; /* its binding key still to look up (pass B), 0: none */
 	uint32_t k2;
-	int32_t slot; /* its vEth (pass B), -1 */
+	int32_t slot; /* its vEth, -1 */
 	uint16_t vlan;
-	bool known_vlan; /* uplink: the frame's own VLAN */
+	bool known_vlan; /* slot or uplink: the VLAN of its FDB keys */
+	bool host;
 };
 
 static uint16_t
@@ -61,8 +72,18 @@ be16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-/* Pass A for one frame: the binding key a well-formed frame of its port
- * would have (pipeline.c decides what the frame really is). */
+/* The FDB slot of the destination (a known unicast's next miss). */
+static inline void
+prefetch_da(const struct sw *sw, const uint8_t *f, uint16_t vlan)
+{
+	if (!(f[0] & 1))
+		prefetch_slot(&sw->fdb.t, SW_FDB_K1(vlan, f), 0);
+}
+
+/* Pass A: what a well-formed frame of its port would be (pipeline.c
+ * decides what it really is).  VN-Tag ports: the vEth and its VLAN by
+ * index, so its lines and the destination's FDB slot at once; uplinks:
+ * the frame's VLAN, so the FDB and MAC slots; others: the binding's slot. */
 static void
 pass_a(struct sw *sw, const struct sw_rx *rx, struct pre *p)
 {
@@ -73,6 +94,7 @@ pass_a(struct sw *sw, const struct sw_rx *rx, struct pre *p)
 	p->k1 = 0;
 	p->slot = -1;
 	p->known_vlan = false;
+	p->host = port->role == SW_ROLE_HOST;
 	if (rx->len < 22)
 		return;
 	type = be16(f + 12);
@@ -80,6 +102,18 @@ pass_a(struct sw *sw, const struct sw_rx *rx, struct pre *p)
 	case SW_MODE_VNTAG:
 		if (type != VN_ETH_VNTAG)
 			return;
+		if (port->vif_slot) {
+			unsigned vif = be16(f + 16) & 0xFFF;
+
+			p->slot = port->vif_slot[vif];
+			if (p->slot < 0)
+				return;
+			p->vlan = port->vif_vlan[vif];
+			p->known_vlan = true;
+			prefetch_veth(sw, p->slot);
+			prefetch_da(sw, f, p->vlan);
+			return;
+		}
 		p->k1 = SW_BIND_K1(SW_BIND_VIF, be16(f + 16) & 0xFFF);
 		p->k2 = SW_BIND_K2(port->idx, 0);
 		break;
@@ -103,19 +137,20 @@ pass_a(struct sw *sw, const struct sw_rx *rx, struct pre *p)
 	default:
 		p->vlan = type == VN_ETH_CTAG ? be16(f + 14) & 0xFFF : 0;
 		p->known_vlan = true;
-		break;
+		prefetch_da(sw, f, p->vlan);
+		prefetch_slot(&sw->fdb.t, SW_FDB_K1(p->vlan, f + VN_ETH_ALEN), 0);
+		prefetch_slot(&sw->by_mac, SW_FDB_K1(p->vlan, f + VN_ETH_ALEN), 0);
+		return;
 	}
-	if (p->k1)
-		prefetch_slot(&sw->by_bind, p->k1, p->k2);
+	prefetch_slot(&sw->by_bind, p->k1, p->k2);
 }
 
-/* Pass B: the binding's vEth and VLAN; prefetch them and the VLAN's
- * FDB / MAC slots of this frame's addresses. */
+/* Pass B: the bindings pass A could only prefetch (their slot and, in the
+ * entry's aux word, the vEth's VLAN); the source MAC's slot in the bound
+ * MACs. */
 static void
 pass_b(struct sw *sw, const struct sw_rx *rx, struct pre *p)
 {
-	const uint8_t *f = rx->frame;
-
 	if (p->k1) {
 		const struct sw_htab_ent *e = sw_htab_find(&sw->by_bind, p->k1, p->k2);
 
@@ -123,32 +158,39 @@ pass_b(struct sw *sw, const struct sw_rx *rx, struct pre *p)
 			return;
 		p->slot = e->val;
 		p->vlan = (uint16_t)e->aux;
-		prefetch(&sw->veths[p->slot]);
-		prefetch((const uint8_t *)&sw->veths[p->slot] + 64);
-	} else if (!p->known_vlan) {
-		return;
+		p->known_vlan = true;
+		prefetch_veth(sw, p->slot);
+		prefetch_da(sw, rx->frame, p->vlan);
 	}
-	prefetch_slot(&sw->fdb.t, SW_FDB_K1(p->vlan, f + VN_ETH_ALEN), 0);
-	prefetch_slot(&sw->by_mac, SW_FDB_K1(p->vlan, f + VN_ETH_ALEN), 0);
-	if (!(f[0] & 1))
-		prefetch_slot(&sw->fdb.t, SW_FDB_K1(p->vlan, f), 0);
+	if (p->host && p->known_vlan)
+		prefetch_slot(&sw->by_mac, SW_FDB_K1(p->vlan, rx->frame + VN_ETH_ALEN), 0);
 }
 
-/* Pass C: the destination vEth of a known unicast, and the source's
- * policy state. */
+/* Pass C: the destination vEth of a known unicast; the source's FDB entry
+ * unless the vEth's learning cache spares the pipeline that (pipeline.c,
+ * learn()); the source's policy state. */
 static void
 pass_c(struct sw *sw, const struct sw_rx *rx, const struct pre *p)
 {
-	const struct sw_htab_ent *e;
+	const uint8_t *f = rx->frame;
 
-	if (p->slot >= 0 && sw->veths[p->slot].pol)
-		prefetch(sw->veths[p->slot].pol);
-	if ((p->slot < 0 && !p->known_vlan) || (rx->frame[0] & 1) || !sw->fdb.t.n)
+	if (!p->known_vlan)
 		return;
-	e = sw_htab_find(&sw->fdb.t, SW_FDB_K1(p->vlan, rx->frame), 0);
-	if (e && e->val >= 0) {
-		prefetch(&sw->veths[e->val]);
-		prefetch((const uint8_t *)&sw->veths[e->val] + 64);
+	if (!(f[0] & 1) && sw->fdb.t.n) {
+		const struct sw_htab_ent *e =
+			sw_htab_find(&sw->fdb.t, SW_FDB_K1(p->vlan, f), 0);
+
+		if (e && e->val >= 0)
+			prefetch_veth(sw, e->val);
+	}
+	if (p->slot >= 0) {
+		const struct sw_veth *v = &sw->veths[p->slot];
+
+		if (v->learn_vlan != p->vlan ||
+			memcmp(v->learn_mac, f + VN_ETH_ALEN, VN_ETH_ALEN))
+			prefetch_slot(&sw->fdb.t, SW_FDB_K1(p->vlan, f + VN_ETH_ALEN), 0);
+		if (v->pol)
+			prefetch(v->pol);
 	}
 }
 
@@ -165,7 +207,7 @@ sw_input_burst(struct sw *sw, const struct sw_rx *rx, unsigned n)
 			if (r[i].port < sw->n_ports)
 				pass_a(sw, &r[i], &pre[i]);
 			else
-				pre[i].k1 = 0, pre[i].slot = -1, pre[i].known_vlan = false;
+				pre[i] = (struct pre) { .slot = -1 };
 		for (unsigned i = 0; i < m; i++)
 			pass_b(sw, &r[i], &pre[i]);
 		for (unsigned i = 0; i < m; i++)

@@ -103,12 +103,14 @@ sw_fdb_learn(struct sw_fdb *f, uint16_t vlan, const uint8_t *mac, int32_t dst, u
 			fdb_unref(f, e->val);
 			if (!fdb_room(f, dst)) {
 				sw_htab_remove(&f->t, e);
+				f->epoch++;
 				return;
 			}
 			if ((v = fdb_veth(f, dst)))
 				v->fdb_n++;
 			e->val = dst;
 			f->moved++;
+			f->epoch++;
 		}
 		e->aux = now;
 		return;
@@ -137,6 +139,7 @@ sw_fdb_lookup(struct sw_fdb *f, uint16_t vlan, const uint8_t *mac, uint64_t now)
 		/* Lazy ageing (802.1Q 8.8.3): an expired entry is gone. */
 		fdb_unref(f, e->val);
 		sw_htab_remove(&f->t, e);
+		f->epoch++;
 		return SW_HTAB_EMPTY;
 	}
 	return e->val;
@@ -152,6 +155,7 @@ sw_fdb_flush_dst(struct sw_fdb *f, int32_t dst)
 		if (e->val == dst) {
 			fdb_unref(f, dst);
 			sw_htab_remove(&f->t, e);
+			f->epoch++;
 		} else {
 			i++;
 		}
@@ -169,6 +173,7 @@ sw_fdb_sweep(struct sw_fdb *f, uint64_t now)
 		if (e->val != SW_HTAB_EMPTY && now >= e->aux + f->aging_us) {
 			fdb_unref(f, e->val);
 			sw_htab_remove(&f->t, e);
+			f->epoch++;
 			n++;
 		} else {
 			i++;
@@ -273,6 +278,17 @@ sw_create(const struct sw_conf *conf, char *err, size_t errlen)
 		p->max_channels = cp->max_channels ? cp->max_channels : SW_DEF_CHANNELS;
 		p->lldp_admin = sw_conf_port_lldp(conf, cp);
 		memcpy(p->vlans, cp->vlans, sizeof(p->vlans));
+		if (p->mode == SW_MODE_VNTAG && p->role == SW_ROLE_HOST) {
+			p->vif_slot = malloc(4096 * sizeof(*p->vif_slot));
+			p->vif_vlan = calloc(4096, sizeof(*p->vif_vlan));
+			if (!p->vif_slot || !p->vif_vlan) {
+				snprintf(err, errlen, "out of memory");
+				sw_destroy(sw);
+				return NULL;
+			}
+			for (unsigned v = 0; v < 4096; v++)
+				p->vif_slot[v] = -1;
+		}
 		sw_port_update_relay(p);
 		sw_port_set_schannels(p, cp);
 	}
@@ -326,6 +342,8 @@ sw_destroy(struct sw *sw)
 	free(sw->flood_marks);
 	free(sw->flood_copy_len);
 	free(sw->events);
+	for (unsigned i = 0; sw->ports && i < sw->n_ports; i++)
+		free(sw->ports[i].vif_slot), free(sw->ports[i].vif_vlan);
 	free(sw->ports);
 	free(sw->profiles);
 	sw_conf_free(&sw->conf);
@@ -404,6 +422,10 @@ sw_veth_index(struct sw *sw, int32_t slot)
 	 * stale after a VLAN change until the next re-index, never used to
 	 * decide anything). */
 	sw_htab_insert(&sw->by_bind, sw_bind_k1(v), sw_bind_k2(v), slot, v->vlan);
+	if (v->kind == SW_BIND_VIF && sw->ports[v->port].vif_slot && v->key < 4096) {
+		sw->ports[v->port].vif_slot[v->key] = slot;
+		sw->ports[v->port].vif_vlan[v->key] = v->vlan;
+	}
 	if (v->kind == SW_BIND_MAC)
 		sw_htab_insert(&sw->by_mac, SW_FDB_K1(v->vlan, v->mac), 0, slot, 0);
 	for (unsigned i = 0; i < v->n_extra_macs; i++) {
@@ -433,6 +455,9 @@ sw_veth_unindex(struct sw *sw, int32_t slot)
 
 	sw_audit_unindex(sw, slot);
 	unindex_one(&sw->by_bind, sw_bind_k1(v), sw_bind_k2(v), slot);
+	if (v->kind == SW_BIND_VIF && sw->ports[v->port].vif_slot && v->key < 4096 &&
+		sw->ports[v->port].vif_slot[v->key] == slot)
+		sw->ports[v->port].vif_slot[v->key] = -1;
 	if (v->kind == SW_BIND_MAC)
 		unindex_one(&sw->by_mac, SW_FDB_K1(v->vlan, v->mac), 0, slot);
 	for (unsigned i = 0; i < v->n_extra_macs; i++) {
@@ -616,6 +641,7 @@ sw_veth_add_macs(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin or
 	sw->free_head = sw->free_next[slot];
 	tmp.used = true;
 	tmp.created_us = now;
+	tmp.learn_epoch = (uint16_t)(sw->fdb.epoch - 1); /* an empty learning cache */
 	sw->veths[slot] = tmp;
 	sw_audit_veth_new(sw, slot, now);
 	sw->n_extra_macs += tmp.n_extra_macs;

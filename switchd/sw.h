@@ -119,6 +119,11 @@ struct sw_port {
 	bool schan_relay[SW_SCHAN_SLOTS];
 	uint32_t max_veths;
 	uint32_t n_veths;
+	/* VN-Tag ports: the vEth slot of each svif (-1: none), 4096 entries
+	 * (16 KiB, cache-resident): the datapath's binding lookup without a
+	 * hash probe.  Kept with by_bind (sw_veth_index / unindex). */
+	int32_t *vif_slot;
+	uint16_t *vif_vlan; /* ... and its VLAN (a prefetching hint, burst.c) */
 	uint8_t vlans[4096 / 8]; /* uplink: VLANs carried (bit set) */
 	struct sw_counters ctr;
 	const struct sw_port_ops *ops;
@@ -133,9 +138,10 @@ enum sw_origin { SW_ORIGIN_CONFIG, SW_ORIGIN_AUTO, SW_ORIGIN_VDP };
 /*
  * A vEth.  The layout is the datapath's: everything it reads for every frame
  * is in the first cache line and the counters it bumps start the second, so
- * that a vEth costs the pipeline two cache lines (sw_input_burst prefetches
- * exactly those); the rest (bindings' MACs, rates, windows) is cold.  The
- * vEth array is 64-byte aligned (sw_create).
+ * that a vEth costs the pipeline one 128-byte pair of lines (the pair the
+ * CPU's adjacent-line prefetcher fetches together; sw_input_burst
+ * prefetches it); the rest (bindings' MACs, rates, windows) is cold.  The
+ * vEth array is 128-byte aligned (sw_create).
  */
 struct sw_veth {
 	/* ---- hot: first cache line ---- */
@@ -170,7 +176,16 @@ struct sw_veth {
 	int32_t vlan_next, vlan_prev;
 	struct sw_veth_pol *pol;
 	uint64_t last_rx_us, last_tx_us;
-	/* ---- second line: the counters (rx_*, tx_* first), then cold ---- */
+	/* ---- second line: the learning cache, the counters (rx_*, tx_*
+	 * first; the drops run on into the cold lines) ---- */
+	/* The source MAC and VLAN this vEth's frames last refreshed in the
+	 * FDB, when (ms of the switch clock) and under which FDB epoch: a
+	 * frame from the same MAC within a second of it need not touch the
+	 * FDB (pipeline.c, learn()). */
+	uint8_t learn_mac[VN_ETH_ALEN];
+	uint16_t learn_vlan;
+	uint16_t learn_epoch;
+	uint32_t learn_ms;
 	struct sw_counters ctr;
 	uint8_t mac[VN_ETH_ALEN]; /* MAC kind: the bound MAC */
 	uint8_t extra_macs[SW_VETH_EXTRA_MACS][VN_ETH_ALEN];
@@ -182,7 +197,7 @@ struct sw_veth {
 	 * share (switch.fdb_max_per_veth; sw.c). */
 	uint32_t fdb_n;
 	uint64_t fdb_refused;
-} __attribute__((aligned(64)));
+} __attribute__((aligned(128)));
 
 /* A profile's policy as the switch runs it (policy.c), owned by the
  * profile: the compiled ACL of each direction (NULL: none, every frame

@@ -58,6 +58,10 @@ struct sw_fdb {
 	uint64_t aging_us;
 	uint64_t next_sweep_us;
 	uint64_t learned, moved, full; /* statistics */
+	/* Bumped whenever an entry goes or moves: the vEths' learning
+	 * caches (struct sw_veth learn_*) are valid only in the epoch they
+	 * were filled in. */
+	uint16_t epoch;
 	/* Each vEth's share (issue 9): at most veth_max entries point at one
 	 * vEth (its fdb_n); a learn beyond is refused, counted on the vEth
 	 * (fdb_refused) and in veth_refused; the frame still forwards.

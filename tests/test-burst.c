@@ -192,11 +192,67 @@ test_same_decisions(void)
 	rig_free(&b);
 }
 
+/* The learning cache (pipeline.c, learn()): a station that moves between
+ * vEths and back within the cache's second is where its last frame came
+ * from; an FDB entry whose vEth keeps sending is refreshed at least once a
+ * second and never ages out. */
+static void
+test_learning_cache(void)
+{
+	static const uint8_t st[6] = { 0x52, 0x54, 0, 0, 0, 0x99 };
+	uint8_t b[80];
+	struct rig r;
+	const struct sw_htab_ent *e;
+	size_t n;
+
+	rig_make(&r);
+	/* vEth 2 (vif 2) and vEth 4 (E-CID 100) are both in VLAN 10. */
+	memset(b, 0xff, 6);
+	memcpy(b + 6, st, 6);
+	b[12] = 0x89, b[13] = 0x26, b[14] = b[15] = b[16] = 0, b[17] = 2;
+	b[18] = 0x08, b[19] = 0;
+	memset(b + 20, 0, 40);
+	n = 60;
+	sw_input(r.sw, 1, b, n, T0, NULL);
+	e = sw_htab_find(&r.sw->fdb.t, SW_FDB_K1(10, st), 0);
+	CU_ASSERT_FATAL(e != NULL);
+	CU_ASSERT(e->val == sw_veth_by_id(r.sw, 2) - r.sw->veths);
+	/* Moves to E-CID 100 ... */
+	{
+		uint8_t c[80];
+
+		memcpy(c, b, 12);
+		c[12] = 0x89, c[13] = 0x3f, c[14] = 0, c[15] = 0, c[16] = 0, c[17] = 100;
+		c[18] = c[19] = 0, c[20] = 0x08, c[21] = 0;
+		memset(c + 22, 0, 40);
+		sw_input(r.sw, 2, c, 62, T0 + 1000, NULL);
+	}
+	e = sw_htab_find(&r.sw->fdb.t, SW_FDB_K1(10, st), 0);
+	CU_ASSERT(e && e->val == sw_veth_by_id(r.sw, 4) - r.sw->veths);
+	/* ... and back to vif 2 within the second: the FDB follows. */
+	sw_input(r.sw, 1, b, n, T0 + 2000, NULL);
+	e = sw_htab_find(&r.sw->fdb.t, SW_FDB_K1(10, st), 0);
+	CU_ASSERT(e && e->val == sw_veth_by_id(r.sw, 2) - r.sw->veths);
+	CU_ASSERT(r.sw->fdb.moved == 2);
+	/* Sending every 0.3 s for a minute (fdb_aging is 300 s here, so
+	 * check the refresh itself): the entry's time is never more than a
+	 * second behind. */
+	for (uint64_t t = T0 + 300000; t < T0 + 60 * SEC; t += 300000) {
+		sw_input(r.sw, 1, b, n, t, NULL);
+		e = sw_htab_find(&r.sw->fdb.t, SW_FDB_K1(10, st), 0);
+		CU_ASSERT_FATAL(e != NULL);
+		CU_ASSERT(t - e->aux < SEC);
+	}
+	rig_free(&r);
+}
+
 static void
 add_suites(void)
 {
 	static const struct tu_test tests[] = {
 		{ "bursts of 1..64 decide as frame by frame", test_same_decisions },
+		{ "learning cache: moves and back within a second, refresh",
+			test_learning_cache },
 		{ NULL, NULL },
 	};
 

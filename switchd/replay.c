@@ -39,6 +39,55 @@ ts_us(const struct pcap_pkthdr *h)
 	return (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
 }
 
+/* Data frames go through the pipeline in bursts (sw_input_burst), copied
+ * out of libpcap's buffer (it is reused for the next record).  A burst is
+ * switched before anything that could depend on it or change what it
+ * meets: a timer due, a control frame (it may start a timer), the end.
+ * The result is the same frame by frame, byte for byte. */
+#define BURST     32
+#define BURST_BUF (BURST * 2048)
+
+struct burst {
+	struct sw_rx rx[BURST];
+	unsigned n;
+	size_t used;
+	uint8_t *buf; /* BURST_BUF bytes, owned here */
+};
+
+static void
+burst_flush(struct sw *sw, struct burst *b)
+{
+	if (b->n)
+		sw_input_burst(sw, b->rx, b->n);
+	b->n = 0;
+	b->used = 0;
+}
+
+/* Queue a data frame; false if it cannot be (too large: the caller
+ * switches it alone after flushing). */
+static bool
+burst_add(struct sw *sw, struct burst *b, unsigned port, const uint8_t *data, size_t len,
+	uint64_t now)
+{
+	if (!b->buf || len > 2048)
+		return false;
+	if (b->n == BURST || b->used + len > BURST_BUF)
+		burst_flush(sw, b);
+	memcpy(b->buf + b->used, data, len);
+	b->rx[b->n++] =
+		(struct sw_rx) { b->buf + b->used, (uint32_t)len, (uint16_t)port, now, now };
+	b->used += len;
+	return true;
+}
+
+static bool
+control_frame(const uint8_t *d, size_t len)
+{
+	/* 802.1Q 8.6.3 Table 8-1: 01-80-C2-00-00-0x, the control plane's. */
+	return len >= 6 && d[0] == 0x01 && d[1] == 0x80 && d[2] == 0xC2 && d[3] == 0 &&
+		d[4] == 0 && (d[5] & 0xF0) == 0;
+}
+
 static void
 run_timers_until(struct sw *sw, uint64_t *next_timer, uint64_t t)
 {
@@ -59,6 +108,7 @@ sw_replay_run_step(struct sw *sw, const struct sw_replay_input *in, size_t n, ui
 	size_t errlen)
 {
 	struct src *srcs = calloc(n ? n : 1, sizeof(*srcs));
+	struct burst burst = { .buf = step ? NULL : malloc(BURST_BUF) };
 	uint64_t next_timer = UINT64_MAX, now = 0;
 	bool started = false;
 	int rc = -1;
@@ -101,14 +151,24 @@ sw_replay_run_step(struct sw *sw, const struct sw_replay_input *in, size_t n, ui
 			res->first_us = now;
 			next_timer = sw_run_timers(sw, now);
 		}
+		if (next_timer <= now)
+			burst_flush(sw, &burst);
 		run_timers_until(sw, &next_timer, now);
 		if (best->hdr->caplen < best->hdr->len)
 			res->truncated++;
-		if (step)
-			step(aux, sw, best->port, best->data, best->hdr->caplen, now);
-		else
-			sw_input(sw, best->port, best->data, best->hdr->caplen, now, NULL);
 		res->frames++;
+		if (step) {
+			step(aux, sw, best->port, best->data, best->hdr->caplen, now);
+		} else if (control_frame(best->data, best->hdr->caplen) ||
+			!burst_add(
+				sw, &burst, best->port, best->data, best->hdr->caplen, now)) {
+			burst_flush(sw, &burst);
+			sw_input(sw, best->port, best->data, best->hdr->caplen, now, NULL);
+		} else {
+			if (advance(best, err, errlen))
+				goto out;
+			continue; /* a data frame starts no timer */
+		}
 		{
 			/* A control frame may have started a timer (an ECP
 			 * retransmission) before the next one known. */
@@ -120,6 +180,7 @@ sw_replay_run_step(struct sw *sw, const struct sw_replay_input *in, size_t n, ui
 		if (advance(best, err, errlen))
 			goto out;
 	}
+	burst_flush(sw, &burst);
 	if (started && until_us && res->first_us + until_us > now) {
 		now = res->first_us + until_us;
 		run_timers_until(sw, &next_timer, now);
@@ -132,5 +193,6 @@ out:
 		if (srcs[i].pc)
 			pcap_close(srcs[i].pc);
 	free(srcs);
+	free(burst.buf);
 	return rc;
 }

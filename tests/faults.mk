@@ -10,3 +10,5 @@ tests_test_persist_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS) $(P
 tests_test_persist_LDADD = $(SWITCHD_LIBS) $(TEST_LIBS)
 TESTS += tests/ns-restart.sh
 EXTRA_DIST += tests/ns-restart.sh tests/ns/faults.py
+TESTS += tests/ns-netem.sh
+EXTRA_DIST += tests/ns-netem.sh tests/ns/lossy.py

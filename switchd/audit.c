@@ -545,6 +545,19 @@ write_one(const struct sw *sw, const struct sw_veth *v, struct sw_writer *w)
 			v->origin == SW_ORIGIN_AUTO ? "auto-created" : "configuration");
 		sw_w_uint(w, "created_us", "Created (us)", v->created_us);
 	}
+	{
+		const uint8_t *m[1 + SW_VETH_EXTRA_MACS];
+		size_t nm = veth_macs(v, m);
+
+		sw_w_list_start(w, "macs", "Bound MACs");
+		for (size_t i = 0; i < nm; i++) {
+			char mac[18];
+
+			vn_eth_format_mac(m[i], mac);
+			sw_w_str(w, NULL, NULL, mac);
+		}
+		sw_w_list_end(w);
+	}
 	sw_w_obj_end(w);
 	sw_w_obj_start(w, "data", "Data plane");
 	sw_w_uint(w, "rx_frames", "Received", v->ctr.rx_frames);

@@ -1082,12 +1082,19 @@ cmd_trace(struct req *r, int argc, char **argv)
 		sw_w_obj_end(r->w);
 	}
 	sw_w_list_end(r->w);
+	/* Every copy refused at egress (the egress ACL or policer of each
+	 * destination): a drop too, for that reason. */
 	sw_w_str(r->w, "verdict", "Verdict",
-		tr.dropped             ? "drop"
-			: tr.n_outputs ? "forward"
-				       : "no output");
+		tr.dropped || (!tr.n_outputs && tr.copies_dropped) ? "drop"
+			: tr.n_outputs                             ? "forward"
+								   : "no output");
 	if (tr.dropped)
 		sw_w_str(r->w, "drop_reason", "Drop reason", sw_drop_name(tr.drop_reason));
+	else if (!tr.n_outputs && tr.copies_dropped)
+		sw_w_str(r->w, "drop_reason", "Drop reason", sw_drop_name(tr.copy_drop_reason));
+	if (tr.copies_dropped)
+		sw_w_uint(
+			r->w, "copies_dropped", "Copies dropped at egress", tr.copies_dropped);
 	sw_w_obj_end(r->w);
 	return 0;
 }

@@ -36,7 +36,7 @@
 #include "vntag/eth.h"
 #include "vntag/vntag.h"
 
-#define ETH_MIN_LEN 60 /* 802.3 minimum frame without FCS: shorter output is padded */
+#define ETH_MIN_LEN         60 /* 802.3 minimum frame without FCS: shorter output is padded */
 #define SW_LEARN_REFRESH_MS 1000u /* learn(): an FDB entry's refresh period */
 
 /* Everything known about the frame being switched. */
@@ -96,6 +96,8 @@ static void
 drop_copy(struct pctx *c, struct sw_port *out, struct sw_veth *dst, enum sw_drop why)
 {
 	if (c->tr) {
+		c->tr->copies_dropped++;
+		c->tr->copy_drop_reason = why;
 		if (dst)
 			sw_trace_step(c->tr, "drop copy to port %s vEth %u: %s", out->name,
 				dst->id, sw_drop_name(why));

@@ -34,6 +34,11 @@ struct sw_trace {
 	struct sw_trace_output outputs[SW_TRACE_MAX_OUTPUTS];
 	bool dropped;
 	enum sw_drop drop_reason;
+	/* Copies refused at egress (egress ACL / policer, tx_full): counted
+	 * per copy; a frame whose every copy was refused is dropped for the
+	 * last one's reason. */
+	unsigned copies_dropped;
+	enum sw_drop copy_drop_reason;
 	int64_t src_veth; /* -1: none / uplink */
 	int vlan;         /* -1 before classification */
 };

@@ -519,6 +519,17 @@ test_egress(void)
 	from102.src = IP4(10, 2, 0, 1);
 	learn_all(x);
 
+	/* A trace of it says so: its one copy refused at egress, for acl_out. */
+	{
+		struct sw_trace tr;
+
+		sw_trace_init(&tr);
+		mkf(&f, S1, U, T_CTAG, 10, &tel);
+		sw_input(x->sw, UP0, f.b, f.n, x->clock, &tr);
+		CU_ASSERT(!tr.dropped && tr.n_outputs == 0);
+		CU_ASSERT_EQUAL(tr.copies_dropped, 1);
+		CU_ASSERT_EQUAL(tr.copy_drop_reason, SW_DROP_ACL_OUT);
+	}
 	feed(x, UP0, mkf(&f, S1, U, T_CTAG, 10, &tel));
 	CU_ASSERT_EQUAL(x->mem[HV]->n, 0);
 	/* A copy lost to egress policy counts where it was lost: the egress

@@ -161,6 +161,7 @@ struct afp_stats {
 	uint64_t tx_errors;    /* sendto() failures, slots the kernel refused */
 	uint64_t tx_link_down; /* refused (tx_full) while the link was down or absent */
 	uint64_t tx_discarded; /* queued when the link went down: never sent */
+	uint64_t rx_discarded; /* in the receive ring when the port closed */
 };
 
 struct afp {
@@ -304,11 +305,14 @@ stats_log(struct afp *a, const char *port, bool total)
 		"transmit errors",
 		"frames refused while the link was down or the interface absent (tx_full)",
 		"frames queued when the link went down, discarded",
+		"frames received but not switched: the port closed",
 	};
 	const uint64_t now[] = { s->ring_drops, s->truncated, s->outgoing, s->csum_unset,
-		s->tx_oversize, s->tx_errors, s->tx_link_down, s->tx_discarded };
+		s->tx_oversize, s->tx_errors, s->tx_link_down, s->tx_discarded,
+		s->rx_discarded };
 	const uint64_t before[] = { l->ring_drops, l->truncated, l->outgoing, l->csum_unset,
-		l->tx_oversize, l->tx_errors, l->tx_link_down, l->tx_discarded };
+		l->tx_oversize, l->tx_errors, l->tx_link_down, l->tx_discarded,
+		l->rx_discarded };
 
 	for (size_t i = 0; i < sizeof(now) / sizeof(now[0]); i++)
 		if (now[i] != before[i])
@@ -561,8 +565,14 @@ rings_close(struct afp *a)
 				a->st.tx_discarded++;
 		munmap(a->tx_map, a->tx_map_len);
 	}
-	if (a->rx_map)
+	if (a->rx_map) {
+		/* Received, not switched: the interface went away (or was
+		 * replaced, or changed its MTU) before the loop read them. */
+		for (unsigned i = 0; i < a->rx_nr; i++)
+			if (rx_slot(a, i)->tp_status & TP_STATUS_USER)
+				a->st.rx_discarded++;
 		munmap(a->rx_map, a->rx_map_len);
+	}
 	if (a->tx_fd >= 0)
 		close(a->tx_fd);
 	if (a->rx_fd >= 0) {

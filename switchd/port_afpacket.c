@@ -822,7 +822,7 @@ afp_check(struct sw_port *p, uint64_t now)
 				p->name, a->ifname, ifindex);
 	}
 	if ((flags & IFF_UP) && (flags & IFF_RUNNING)) {
-		if (a->link != AFP_UP)
+		if (was != AFP_UP) /* not after a reopen of a link that was up */
 			fprintf(stderr, "vnswitchd: port %s: link up on %s\n", p->name,
 				a->ifname);
 		a->link = AFP_UP;

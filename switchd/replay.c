@@ -51,13 +51,17 @@ struct burst {
 	struct sw_rx rx[BURST];
 	unsigned n;
 	size_t used;
-	uint8_t *buf; /* BURST_BUF bytes, owned here */
+	uint8_t *buf;           /* BURST_BUF bytes, owned here */
+	sw_replay_step_fn step; /* instead of the pipeline (benchmarks), or NULL */
+	void *aux;
 };
 
 static void
 burst_flush(struct sw *sw, struct burst *b)
 {
-	if (b->n)
+	if (b->n && b->step)
+		b->step(b->aux, sw, b->rx, b->n);
+	else if (b->n)
 		sw_input_burst(sw, b->rx, b->n);
 	b->n = 0;
 	b->used = 0;
@@ -108,7 +112,7 @@ sw_replay_run_step(struct sw *sw, const struct sw_replay_input *in, size_t n, ui
 	size_t errlen)
 {
 	struct src *srcs = calloc(n ? n : 1, sizeof(*srcs));
-	struct burst burst = { .buf = step ? NULL : malloc(BURST_BUF) };
+	struct burst burst = { .buf = malloc(BURST_BUF), .step = step, .aux = aux };
 	uint64_t next_timer = UINT64_MAX, now = 0;
 	bool started = false;
 	int rc = -1;
@@ -157,13 +161,19 @@ sw_replay_run_step(struct sw *sw, const struct sw_replay_input *in, size_t n, ui
 		if (best->hdr->caplen < best->hdr->len)
 			res->truncated++;
 		res->frames++;
-		if (step) {
-			step(aux, sw, best->port, best->data, best->hdr->caplen, now);
-		} else if (control_frame(best->data, best->hdr->caplen) ||
+		if (control_frame(best->data, best->hdr->caplen) ||
 			!burst_add(
 				sw, &burst, best->port, best->data, best->hdr->caplen, now)) {
 			burst_flush(sw, &burst);
-			sw_input(sw, best->port, best->data, best->hdr->caplen, now, NULL);
+			if (step) {
+				struct sw_rx one = { best->data, best->hdr->caplen,
+					(uint16_t)best->port, now, now };
+
+				step(aux, sw, &one, 1);
+			} else {
+				sw_input(sw, best->port, best->data, best->hdr->caplen, now,
+					NULL);
+			}
 		} else {
 			if (advance(best, err, errlen))
 				goto out;

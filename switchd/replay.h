@@ -31,12 +31,13 @@ struct sw_replay_result {
 int sw_replay_run(struct sw *sw, const struct sw_replay_input *in, size_t n, uint64_t until_us,
 	struct sw_replay_result *res, char *err, size_t errlen);
 
-/* The same with 'step' in place of sw_input() for each frame (NULL:
- * sw_input).  For benchmarks: tests/bench-pipeline.c measures the replay
- * path alone (reading, merging, timers, pcap output) with a step that only
- * copies each frame to an output port. */
-typedef void (*sw_replay_step_fn)(void *aux, struct sw *sw, unsigned port, const uint8_t *frame,
-	size_t len, uint64_t now);
+/* The same with 'step' in place of the pipeline: every burst of frames
+ * (and every frame that goes alone: control frames, oversize frames) is
+ * handed to step instead of sw_input_burst() / sw_input() (NULL: the
+ * pipeline).  For benchmarks: tests/bench-pipeline.c measures the replay
+ * path alone (reading, merging, bursts, timers, pcap output) with a step
+ * that only copies each frame to an output port. */
+typedef void (*sw_replay_step_fn)(void *aux, struct sw *sw, const struct sw_rx *rx, unsigned n);
 int sw_replay_run_step(struct sw *sw, const struct sw_replay_input *in, size_t n,
 	uint64_t until_us, struct sw_replay_result *res, sw_replay_step_fn step, void *aux,
 	char *err, size_t errlen);

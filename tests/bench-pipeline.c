@@ -10,7 +10,8 @@
  * of "r" (1, replay path), "m" (1, in memory), "v" (2, vEths), "p" (2,
  * rules per profile); default all.  "xN,P" instead: one measurement in
  * memory (N vEths, policy P: -1 none, 0 the bench profile, else P rules),
- * for profiling.
+ * for profiling; "xN,P,K": exactly K passes of 16 frames per vEth (for
+ * callgrind, whose instruction counts do not depend on the machine's load).
  *
  * 1. Replay pipeline (issue 8): 64-byte VN-Tagged IPv4/TCP frames from
  *    1,024 vEths on 4 host ports (known unicast between vEths, learned
@@ -357,22 +358,38 @@ acl_hit_rate(const struct sw *sw)
 
 /* ---- in memory ------------------------------------------------------------------ */
 
-/* Frames/s through sw_input() from memory into the null back-end. */
+/* Frames/s through the datapath from memory into the null back-end, in
+ * bursts of BURST frames (sw_input_burst), as the live ring and the replay
+ * hand them over. */
+#define BURST 32
+
+/* Profiling (x mode): a fixed number of passes instead of a time. */
+static unsigned fixed_passes;
+
 static double
 run_memory(struct sw *sw, const uint8_t *frames, unsigned n, double seconds)
 {
 	uint64_t done = 0, now = 1000000;
 	double t0 = cpu_s(), t;
+	unsigned passes = 0;
+	struct sw_rx rx[BURST];
 
 	do {
 		for (unsigned r = 0; r < 16; r++)
-			for (unsigned i = 0; i < n; i++)
-				sw_input(sw, i % n_ports, frames + (size_t)i * FRAME_LEN,
-					FRAME_LEN, now, NULL);
+			for (unsigned i = 0; i < n; i += BURST) {
+				unsigned k = n - i < BURST ? n - i : BURST;
+
+				for (unsigned j = 0; j < k; j++)
+					rx[j] = (struct sw_rx) {
+						frames + (size_t)(i + j) * FRAME_LEN, FRAME_LEN,
+						(uint16_t)((i + j) % n_ports), now, now
+					};
+				sw_input_burst(sw, rx, k);
+			}
 		done += 16ull * n;
 		now += 1000;
 		t = cpu_s() - t0;
-	} while (t < seconds);
+	} while (fixed_passes ? ++passes < fixed_passes : t < seconds);
 	return (double)done / t;
 }
 
@@ -449,17 +466,19 @@ write_capture(const uint8_t *frames, unsigned n, uint64_t total)
 /* The pipeline that does nothing: each frame goes out unchanged on the
  * next port, through the same back-end calls the pipeline makes. */
 static void
-floor_step(
-	void *aux, struct sw *sw, unsigned port, const uint8_t *frame, size_t len, uint64_t now)
+floor_step(void *aux, struct sw *sw, const struct sw_rx *rx, unsigned n)
 {
-	struct sw_port *out = sw_port(sw, (port + 1) % n_ports);
 	uint64_t *sent = aux;
-	uint8_t *b = out->ops->tx_buf(out, len);
 
-	if (b) {
-		memcpy(b, frame, len);
-		out->ops->tx_commit(out, len, now);
-		++*sent;
+	for (unsigned i = 0; i < n; i++) {
+		struct sw_port *out = sw_port(sw, (rx[i].port + 1u) % n_ports);
+		uint8_t *b = out->ops->tx_buf(out, rx[i].len);
+
+		if (b) {
+			memcpy(b, rx[i].frame, rx[i].len);
+			out->ops->tx_commit(out, rx[i].len, rx[i].now);
+			++*sent;
+		}
 	}
 }
 
@@ -668,7 +687,7 @@ main(int argc, char **argv)
 		int pol = 0;
 		struct mem_result r;
 
-		sscanf(figs + 1, "%u,%d", &n, &pol);
+		sscanf(figs + 1, "%u,%d,%u", &n, &pol, &fixed_passes);
 		r = measure_memory(n, pol, seconds, 1);
 		printf("%u vEths, policy %d: %.1f ns/frame, %llu drops, cache hits %.1f %%\n",
 			n, pol, 1e9 / r.fps, (unsigned long long)r.drops, r.hit_rate * 100);

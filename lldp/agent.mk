@@ -7,6 +7,9 @@ lldp_liblldpagent_a_SOURCES = \
 
 check_PROGRAMS += tests/test-lldp-agent
 TESTS += tests/test-lldp-agent
-tests_test_lldp_agent_SOURCES = tests/test-lldp-agent.c
+# One program in three files: the tx and EVB suites (test-lldp-agent.c), the
+# rx suite (test-lldp-agent-rx.c) and their recording owner (lldpagenttest.c).
+tests_test_lldp_agent_SOURCES = tests/test-lldp-agent.c tests/test-lldp-agent-rx.c \
+	tests/lldpagenttest.c tests/lldpagenttest.h
 tests_test_lldp_agent_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_test_lldp_agent_LDADD = lldp/liblldpagent.a lldp/liblldp.a $(TEST_LIBS)

@@ -6,6 +6,10 @@ vepa_libvepa_a_SOURCES += \
 
 check_PROGRAMS += tests/test-ecp-vdp-sm
 TESTS += tests/test-ecp-vdp-sm
-tests_test_ecp_vdp_sm_SOURCES = tests/test-ecp-vdp-sm.c
+# One program in three files: the ecp-sm and end-to-end suites
+# (test-ecp-vdp-sm.c), the vdp-bridge suite (test-ecp-vdp-sm-bridge.c) and
+# their harness (ecpvdptest.c).
+tests_test_ecp_vdp_sm_SOURCES = tests/test-ecp-vdp-sm.c tests/test-ecp-vdp-sm-bridge.c \
+	tests/ecpvdptest.c tests/ecpvdptest.h
 tests_test_ecp_vdp_sm_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_test_ecp_vdp_sm_LDADD = vepa/libvepa.a $(TEST_LIBS)

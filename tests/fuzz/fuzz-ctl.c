@@ -15,8 +15,9 @@
  *  - an error reply changed nothing: the snapshot of the switch (state,
  *    profiles, events) before and after is byte for byte the same;
  *  - `trace` changes nothing either and sends nothing.
- * `config save` with a path is skipped: it writes wherever it is told
- * (reported separately), and a fuzzer must not write files at random.
+ * `config save` with a path runs too: with no configuration file and no
+ * --save-dir (this env) the daemon may write nowhere, so every such
+ * request must be refused -- and, being refused, change nothing.
  * `config reload` is answered by a hook that refuses, and `time warp` runs
  * the timers as vnswitchd's warp does.  With FUZZ_VERBOSE set in the
  * environment every request and its reply are printed.
@@ -115,7 +116,7 @@ enum kind {
 	K_NO_HANDLER,   /* no argv array of strings: refused before any command runs */
 	K_COMMAND,      /* reaches (or may reach) a command */
 	K_TRACE,        /* trace: must change nothing even when it succeeds */
-	K_WRITES_FILES, /* config save PATH: skipped */
+	K_WRITES_FILES, /* config save PATH: must be refused here */
 };
 
 static enum kind
@@ -179,8 +180,6 @@ request(struct fz *x, struct sw_ctl_env *env, const char *req, size_t len)
 	size_t rlen = 0;
 	bool ok;
 
-	if (k == K_WRITES_FILES)
-		return;
 	/* The snapshot is what costs here: only for requests that get as far
 	 * as a command (any of them may be refused). */
 	if (k != K_NO_HANDLER)
@@ -192,6 +191,8 @@ request(struct fz *x, struct sw_ctl_env *env, const char *req, size_t len)
 	free(reply);
 	if (k == K_NO_HANDLER)
 		FUZZ_CHECK(!ok, "a request without an argv array was accepted: %s", req);
+	FUZZ_CHECK(!ok || k != K_WRITES_FILES,
+		"config save wrote outside the allowed paths: %s", req);
 	if (before && (!ok || k == K_TRACE)) {
 		char *after = fz_snapshot(x);
 

@@ -366,8 +366,18 @@ rx_one(struct sw *sw, struct afp *a, struct tpacket2_hdr *h, uint32_t status, ui
 		uint8_t *t;
 
 		if (h->tp_mac >= TPACKET2_HDRLEN + 4) {
-			f -= 4; /* headroom between the sockaddr_ll and the frame */
-			memmove(f, f + 4, 12);
+			uint64_t a8;
+			uint32_t a4;
+
+			/* The 12 address bytes 4 bytes down, into the headroom
+			 * between the sockaddr_ll and the frame: both loads
+			 * before the stores, so the overlap is harmless (two
+			 * moves, where memmove() would be a library call). */
+			memcpy(&a8, f, 8);
+			memcpy(&a4, f + 8, 4);
+			f -= 4;
+			memcpy(f, &a8, 8);
+			memcpy(f + 8, &a4, 4);
 		} else {
 			/* Cannot happen with PACKET_RESERVE; kept for safety. */
 			memcpy(a->scratch, f, 12);

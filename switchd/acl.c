@@ -112,7 +112,8 @@ struct sw_acl {
 	struct hc_set *hsets;
 	struct hkey *hkeys;
 	uint32_t hset_mask;
-	uint32_t rng; /* victim choice in a full set (xorshift) */
+	uint32_t rng;   /* victim choice in a full set (xorshift) */
+	uint32_t users; /* sw_acl_add_users() */
 	struct sw_acl_stats st;
 	/* sw_acl_peek_split(): the frame joined, for a lookup that needs it
 	 * whole (owned, SW_ACL_JOIN_MAX bytes). */
@@ -737,6 +738,42 @@ hc_alloc(struct sw_acl *acl, uint32_t cap)
 	return true;
 }
 
+void
+sw_acl_add_users(struct sw_acl *acl, uint32_t n, uint32_t max_users)
+{
+	uint64_t want;
+	uint32_t cap;
+	struct sw_acl grown;
+
+	if (!acl || !acl->hsets)
+		return;
+	acl->users = acl->users + n < acl->users ? UINT32_MAX : acl->users + n;
+	if (max_users && acl->users > max_users)
+		acl->users = max_users;
+	want = (uint64_t)acl->users * SW_ACL_CACHE_PER_USER;
+	if (want > SW_ACL_CACHE_MAX)
+		want = SW_ACL_CACHE_MAX;
+	cap = (acl->hset_mask + 1) * HC_WAYS;
+	if (want <= cap)
+		return;
+	while (cap < want)
+		cap <<= 1;
+	/* A new, empty cache; out of memory the old one stays (smaller is
+	 * still right). */
+	memset(&grown, 0, sizeof(grown));
+	if (!hc_alloc(&grown, cap)) {
+		free(grown.hsets);
+		free(grown.hkeys);
+		return;
+	}
+	free(acl->hsets);
+	free(acl->hkeys);
+	acl->hsets = grown.hsets;
+	acl->hkeys = grown.hkeys;
+	acl->hset_mask = grown.hset_mask;
+	acl->st.cache_entries = cap;
+}
+
 static void
 acl_free_mem(struct sw_acl *acl)
 {
@@ -1160,6 +1197,23 @@ sw_acl_peek_split(struct sw_acl *acl, const uint8_t *l2, const uint8_t *rest, si
 	else
 		fill_result(&set->dflt, -1, res);
 	return 0;
+}
+
+void
+sw_acl_prefetch(const struct sw_acl *acl, const uint8_t *l2, const uint8_t *rest,
+	size_t rest_len, uint16_t tci)
+{
+	const uint8_t *keys;
+	struct hkey k;
+	uint32_t h;
+
+	if (!acl || !acl->hsets || !hdr_key(l2, rest, rest_len, KEY_TCI | (tci & 0xEFFF), &k))
+		return;
+	h = hkey_hash(&k);
+	keys = (const uint8_t *)&acl->hkeys[(size_t)(h & acl->hset_mask) * HC_WAYS];
+	__builtin_prefetch(&acl->hsets[h & acl->hset_mask]);
+	for (size_t off = 0; off < HC_WAYS * sizeof(struct hkey); off += 64)
+		__builtin_prefetch(keys + off);
 }
 
 /* ---- public: introspection ------------------------------------------------- */

@@ -199,6 +199,28 @@ void sw_acl_peek_tci(struct sw_acl *acl, const uint8_t *frame, size_t len, uint1
 int sw_acl_peek_split(struct sw_acl *acl, const uint8_t *l2, const uint8_t *rest,
 	size_t rest_len, uint16_t tci, struct sw_acl_result *res);
 
+/*
+ * Prefetch what sw_acl_peek_split() with the same arguments will read from
+ * the header cache (its set's line of tags and the set's keys), so that a
+ * burst of frames can overlap those cache misses (burst.c).  Reads and
+ * changes nothing else; arguments that turn out wrong cost a useless
+ * prefetch, never a wrong decision.
+ */
+void sw_acl_prefetch(const struct sw_acl *acl, const uint8_t *l2, const uint8_t *rest,
+	size_t rest_len, uint16_t tci);
+
+/*
+ * The flow cache sized by its users: the switch counts every vEth that
+ * takes this ACL (n at a time), and the header cache grows to
+ * SW_ACL_CACHE_PER_USER entries per user (users capped at max_users, 0: no
+ * cap; entries at SW_ACL_CACHE_MAX).  It never shrinks: users are only
+ * added, so that a count never has to follow vEths that leave.  Growing
+ * allocates a new, empty cache (out of memory, the old one stays: smaller
+ * is still right), so this is for when a vEth is set up, not per frame.
+ */
+#define SW_ACL_CACHE_PER_USER 4
+void sw_acl_add_users(struct sw_acl *acl, uint32_t n, uint32_t max_users);
+
 /* Introspection. */
 size_t sw_acl_n_rules(const struct sw_acl *acl);
 int sw_acl_rule_get(const struct sw_acl *acl, size_t idx, struct sw_acl_rule_info *out);

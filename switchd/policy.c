@@ -218,6 +218,10 @@ sw_policy_veth_attach(struct sw *sw, int32_t slot)
 		return 0;
 	v->has_policy = true; /* from here on, without state it fails closed */
 	v->pol = state_new(&prof->pol);
+	/* One more vEth through the profile's ACLs: their flow caches grow
+	 * with the vEths (bounded by the switch's max_veths). */
+	for (int d = 0; d < SW_DIR_N; d++)
+		sw_acl_add_users(prof->pol.acl[d], 1, sw->max_veths);
 	if (!v->pol) {
 		sw_event_log(sw, v->id, SW_EV_CHANGED, sw->now_us,
 			"no memory for the policy state of profile %s: its traffic is dropped",
@@ -298,6 +302,9 @@ prepare(struct sw *sw, int32_t profile, struct sw_profile_pol *np, char *err, si
 	for (size_t i = 0; np->active && i < t->n; i++)
 		if (!(t->st[i] = state_new(np)))
 			goto oom;
+	/* The new ACLs' flow caches, sized for the profile's vEths. */
+	for (int d = 0; np->active && d < SW_DIR_N; d++)
+		sw_acl_add_users(np->acl[d], (uint32_t)t->n, sw->max_veths);
 	for (int d = 0; d < SW_DIR_N; d++) {
 		size_t nr = sw_acl_n_rules(np->acl[d]);
 

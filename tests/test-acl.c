@@ -1449,6 +1449,47 @@ test_header_cache_exact(void)
 	done(nc);
 }
 
+/* The header cache grows with its users (never past max_users or
+ * SW_ACL_CACHE_MAX), answers the same after growing, and the prefetch
+ * changes nothing. */
+static void
+test_cache_users(void)
+{
+	struct sw_acl_rule_spec r[] = { { 10, "tcp,tp_dst=22", "deny" } };
+	struct sw_acl *acl = mk(r, 1, NULL, 64), *nc = mk(r, 1, NULL, 0);
+	struct pk p = pk_tcp4();
+	struct sw_acl_stats st;
+	uint8_t b[128];
+	size_t len = build(&p, b);
+
+	CU_ASSERT_EQUAL(eval_pk(acl, &p, 10).rule, 0);
+	sw_acl_add_users(acl, 10, 0); /* 40 entries: 64 is enough */
+	sw_acl_get_stats(acl, &st);
+	CU_ASSERT_EQUAL(st.cache_entries, 64);
+	sw_acl_add_users(acl, 1000, 0);
+	sw_acl_get_stats(acl, &st);
+	CU_ASSERT_EQUAL(st.cache_entries, 4096); /* 1010 x 4, a power of two */
+	sw_acl_add_users(acl, 100000, 2000);
+	sw_acl_get_stats(acl, &st);
+	CU_ASSERT_EQUAL(st.cache_entries, 8192); /* capped at 2000 users */
+	sw_acl_add_users(acl, UINT32_MAX, 0);
+	sw_acl_get_stats(acl, &st);
+	CU_ASSERT_EQUAL(st.cache_entries, SW_ACL_CACHE_MAX);
+	sw_acl_prefetch(acl, b, b + 12, len - 12, 10);
+	sw_acl_prefetch(NULL, b, b + 12, len - 12, 10);
+	sw_acl_prefetch(nc, b, b + 12, len - 12, 10);
+	CU_ASSERT_EQUAL(eval_pk(acl, &p, 10).rule, 0); /* refilled */
+	CU_ASSERT_EQUAL(eval_pk(acl, &p, 10).rule, 0); /* from the cache */
+	sw_acl_get_stats(acl, &st);
+	CU_ASSERT_EQUAL(st.cache_misses, 2);
+	CU_ASSERT_EQUAL(st.cache_hits, 1);
+	sw_acl_add_users(nc, 1000, 0); /* no cache: stays without */
+	sw_acl_get_stats(nc, &st);
+	CU_ASSERT_EQUAL(st.cache_entries, 0);
+	done(acl);
+	done(nc);
+}
+
 /* sw_acl_peek_split joins what the header cache does not take, within
  * SW_ACL_JOIN_MAX. */
 static void
@@ -1575,6 +1616,7 @@ add_suites(void)
 		{ "300 rules, 8-entry cache", test_random_small_cache },
 		{ "header cache answers as the classifier", test_header_cache_exact },
 		{ "split frames joined within the limit", test_split_join_limit },
+		{ "cache grows with its users", test_cache_users },
 		{ NULL, NULL },
 	};
 

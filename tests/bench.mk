@@ -1,14 +1,19 @@
-# make bench: performance figures as ratios measured in the same run.
-# Never part of make check.
-EXTRA_PROGRAMS += tests/bench-pipeline
+# make bench: performance figures as ratios measured in the same run, or
+# next to their targets.  Never part of make check.
+EXTRA_PROGRAMS += tests/bench-pipeline tests/bench-cplane
 tests_bench_pipeline_SOURCES = tests/bench-pipeline.c
 tests_bench_pipeline_LDADD = $(SWITCHD_LIBS)
-CLEANFILES += tests/bench-pipeline
+tests_bench_cplane_SOURCES = tests/bench-cplane.c
+tests_bench_cplane_LDADD = $(SWITCHD_LIBS)
+CLEANFILES += tests/bench-pipeline tests/bench-cplane
 
-# bench-pipeline: the pipeline (with per-vEth policy) against the I/O floor,
-# and vEth scaling; bench-acl (switchd/policy.mk): the ACL engine with and
-# without its flow cache as rules and masks grow.
-bench: tests/bench-pipeline tests/bench-acl
+# bench-pipeline: figures 1 and 2 (the pipeline through the replay path
+# against the I/O floor, and in memory; scaling by vEths and by rules);
+# bench-acl (switchd/policy.mk): the ACL engine with and without its flow
+# cache as rules and masks grow; bench-cplane: figure 4 (VDP associations
+# per second, memory per vEth, start-up with 10k vEths).
+bench: tests/bench-pipeline tests/bench-acl tests/bench-cplane
 	tests/bench-pipeline $(BENCH_SECONDS)
 	tests/bench-acl $(BENCH_ACL_SECONDS)
+	tests/bench-cplane $(BENCH_SECONDS)
 .PHONY: bench

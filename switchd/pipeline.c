@@ -506,6 +506,8 @@ to_veth(struct pctx *c, struct sw_veth *dst, bool flood)
 		if (c->tr)
 			sw_trace_step(c->tr, "output: port %s vEth %u", out->name, dst->id);
 		len = emit(c, out, NULL, &e);
+		if (!len && !c->tr)
+			dst->ctr.drops[SW_DROP_TX_FULL]++; /* the member that took the copy */
 		if (flood)
 			c->sw->flood_copy_len[out->idx * SW_SCHAN_SLOTS + slot] = (uint32_t)len;
 		credit(c, dst, len);

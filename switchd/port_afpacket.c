@@ -922,6 +922,7 @@ static const struct sw_port_ops afp_ops = {
 	.tx_commit = afp_tx_commit,
 	.flush = afp_flush,
 	.close = afp_close,
+	.link = sw_afp_link,
 };
 
 /* ---- attach -------------------------------------------------------------- */

@@ -49,6 +49,10 @@ sw_state_ports(struct sw_writer *w, struct sw *sw)
 			p->role == SW_ROLE_HOST ? sw_mode_name(p->mode) : "trunk");
 		sw_w_str(w, "interface", "Interface", p->ifname);
 		sw_w_str(w, "admin", "Admin", p->admin_up ? "up" : "down");
+		/* Live: the interface itself (copies to a port whose link is
+		 * not up are refused and counted as tx_full). */
+		if (p->ops && p->ops->link)
+			sw_w_str(w, "link", "Link", p->ops->link(p));
 		if (p->role == SW_ROLE_UPLINK) {
 			sw_w_list_start(w, "vlans", "VLANs");
 			for (unsigned v = 1; v < 4095; v++)

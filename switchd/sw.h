@@ -82,6 +82,10 @@ struct sw_port_ops {
 	void (*tx_commit)(struct sw_port *p, size_t len, uint64_t now);
 	void (*flush)(struct sw_port *p, uint64_t now); /* may be NULL */
 	void (*close)(struct sw_port *p);               /* may be NULL */
+	/* The interface's state, "up", "down" (admin down or no carrier) or
+	 * "absent" (deleted); NULL for back-ends without an interface
+	 * (replay, tests): nothing is shown. */
+	const char *(*link)(const struct sw_port *p);
 };
 
 struct sw_port {
@@ -123,7 +127,7 @@ struct sw_port {
 	 * (16 KiB, cache-resident): the datapath's binding lookup without a
 	 * hash probe.  Kept with by_bind (sw_veth_index / unindex). */
 	int32_t *vif_slot;
-	uint16_t *vif_vlan; /* ... and its VLAN (a prefetching hint, burst.c) */
+	uint16_t *vif_vlan;      /* ... and its VLAN (a prefetching hint, burst.c) */
 	uint8_t vlans[4096 / 8]; /* uplink: VLANs carried (bit set) */
 	struct sw_counters ctr;
 	const struct sw_port_ops *ops;

@@ -129,6 +129,15 @@ c = json.load(open(sys.argv[1]))
 print(c["rx_frames"], c["tx_frames"], c["drops"]["tx_full"], c["drops"]["port_down"])' "$WORK/ctr.json"
 }
 
+# The link state vnctl show ports gives port h1.
+link_is() { # WANT WHAT
+	"$VNCTL" --ctl "$CTL" -f json show ports >"$WORK/ports.json" 2>&1 ||
+		fail "vnctl show ports: $(cat "$WORK/ports.json")"
+	got=$($PY -c 'import json, sys
+print([p for p in json.load(open(sys.argv[1])) if p["name"] == "h1"][0].get("link"))' "$WORK/ports.json")
+	[ "$got" = "$1" ] || fail "$2: show ports says link $got for h1, want $1"
+}
+
 alive() {
 	kill -0 "$PID" 2>/dev/null || fail "vnswitchd (PID $PID) died ($1)"
 }
@@ -191,10 +200,12 @@ sleep 0.2
 
 # 1. No fault.
 phase "before any fault" 20 20
+link_is up "before any fault"
 
 # 2./3. Administratively down, then up.
 ip -n "$PREFIX-sw" link set h1 down
 wait_log "port h1: link down on h1 (administratively down)" 1 "h1 down"
+link_is down "h1 down"
 phase "h1 down" 20 0
 ip -n "$PREFIX-sw" link set h1 up
 wait_log "port h1: link up on h1" 1 "h1 up"
@@ -212,6 +223,7 @@ phase "h1 with carrier again" 10 10
 old=$(ip netns exec "$PREFIX-sw" cat /sys/class/net/h1/ifindex)
 ip -n "$PREFIX-sw" link del h1
 wait_log "port h1: interface h1 is gone" 1 "h1 deleted"
+link_is absent "h1 deleted"
 phase "h1 deleted" 20 0
 ip link add h1 netns "$PREFIX-sw" mtu $MTU type veth peer name eth0 netns "$PREFIX-h1" mtu $MTU ||
 	fail "cannot re-create the h1 veth pair"
@@ -227,6 +239,7 @@ new=$(ip netns exec "$PREFIX-sw" cat /sys/class/net/h1/ifindex)
 wait_log "port h1: interface h1 is back (ifindex $new)" 1 "h1 re-created"
 wait_log "port h1: link up on h1" 3 "new h1 up"
 phase "h1 re-created (ifindex $old -> $new)" 20 20
+link_is up "h1 re-created"
 
 # The other direction on the new interface: vEth 100 -> the uplink.
 set -- $(ctr port h1)

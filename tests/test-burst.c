@@ -246,6 +246,40 @@ test_learning_cache(void)
 	rig_free(&r);
 }
 
+/* A copy the egress port cannot take is tx_full on the port and on the
+ * destination vEth, on a VEPA port too (the copy there is written without
+ * a vEth: the vEth that took it is counted). */
+static void
+test_vepa_tx_full(void)
+{
+	static const uint8_t m6[6] = { 0x52, 0x54, 0, 0, 0, 6 },
+			     m7[6] = { 0x52, 0x54, 0, 0, 0, 7 };
+	uint8_t b[64];
+	struct rig r;
+	const struct sw_veth *v7;
+
+	rig_make(&r);
+	/* M7 then M6 on hp (VLAN 10): M7 learned; M6 -> M7 reflected. */
+	memset(b, 0, sizeof(b));
+	memset(b, 0xff, 6);
+	memcpy(b + 6, m7, 6);
+	b[12] = 0x81, b[13] = 0, b[14] = 0, b[15] = 10, b[16] = 0x08, b[17] = 0;
+	sw_input(r.sw, 3, b, 60, T0, NULL);
+	memcpy(b, m7, 6);
+	memcpy(b + 6, m6, 6);
+	r.mem[3].refuse = 1;
+	sw_input(r.sw, 3, b, 60, T0 + 1000, NULL);
+	v7 = sw_veth_by_id(r.sw, 7);
+	CU_ASSERT_EQUAL(r.sw->ports[3].ctr.drops[SW_DROP_TX_FULL], 1);
+	CU_ASSERT_EQUAL(v7->ctr.drops[SW_DROP_TX_FULL], 1);
+	CU_ASSERT_EQUAL(v7->ctr.tx_frames, 0);
+	/* The next one goes through and is credited. */
+	sw_input(r.sw, 3, b, 60, T0 + 2000, NULL);
+	CU_ASSERT_EQUAL(v7->ctr.tx_frames, 1);
+	CU_ASSERT_EQUAL(v7->ctr.drops[SW_DROP_TX_FULL], 1);
+	rig_free(&r);
+}
+
 static void
 add_suites(void)
 {
@@ -253,6 +287,8 @@ add_suites(void)
 		{ "bursts of 1..64 decide as frame by frame", test_same_decisions },
 		{ "learning cache: moves and back within a second, refresh",
 			test_learning_cache },
+		{ "VEPA: a refused copy is tx_full on the port and the vEth",
+			test_vepa_tx_full },
 		{ NULL, NULL },
 	};
 

@@ -143,6 +143,7 @@ sw_pol_init(struct sw_pol *p, const struct sw_pol_conf *c, char *err, size_t err
 		n.p_rate = (uint64_t)c->peak_rate;
 	}
 	n.c_cap = n.c_tokens = (uint64_t)c->burst * n.unit;
+	n.trtcm = c->trtcm;
 	if (c->trtcm)
 		n.p_cap = n.p_tokens = (uint64_t)c->peak_burst * n.unit;
 	*p = n;
@@ -179,7 +180,7 @@ advance(struct sw_pol *p, uint64_t now)
 	dt = now - p->last_us;
 	p->last_us = now;
 	p->c_tokens = refill(p->c_tokens, p->c_cap, p->c_rate, dt);
-	if (p->conf.trtcm)
+	if (p->trtcm)
 		p->p_tokens = refill(p->p_tokens, p->p_cap, p->p_rate, dt);
 }
 
@@ -224,7 +225,7 @@ police(struct sw_pol *p, size_t len, uint64_t now, enum sw_pol_color in)
 		cost = fits ? (uint64_t)len * UNITS_PER_BYTE : UINT64_MAX;
 	}
 
-	if (!p->conf.trtcm) {
+	if (!p->trtcm) {
 		if (in != SW_POL_RED && fits && p->c_tokens >= cost) {
 			p->c_tokens -= cost;
 			r.color = SW_POL_GREEN;

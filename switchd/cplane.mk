@@ -8,16 +8,18 @@ switchd_libswitchd_a_SOURCES += \
 # it (static libraries are searched once, in order).
 SWITCHD_LIBS += lldp/liblldpagent.a lldp/liblldp.a vepa/libvepa.a vntag/libvntag.a
 
+# The control plane tests (here, tests/schannel.mk, tests/faults.mk) share
+# one fixture, tests/cptest.c, compiled into each program.
 check_PROGRAMS += tests/test-cplane
 TESTS += tests/test-cplane
-tests_test_cplane_SOURCES = tests/test-cplane.c
+tests_test_cplane_SOURCES = tests/test-cplane.c tests/cptest.c tests/cptest.h
 tests_test_cplane_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS) $(PCAP_CFLAGS)
 tests_test_cplane_LDADD = $(SWITCHD_LIBS) $(TEST_LIBS)
 
 # Abuse (issue 9): VDP migration rules, limits, 100k-request floods.
 check_PROGRAMS += tests/test-abuse
 TESTS += tests/test-abuse
-tests_test_abuse_SOURCES = tests/test-abuse.c
+tests_test_abuse_SOURCES = tests/test-abuse.c tests/cptest.c tests/cptest.h
 tests_test_abuse_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS) $(PCAP_CFLAGS)
 tests_test_abuse_LDADD = $(SWITCHD_LIBS) $(TEST_LIBS)
 

@@ -5,7 +5,7 @@
 # The namespace tests exit 77 (skip) without root or a tool they need.
 check_PROGRAMS += tests/test-persist
 TESTS += tests/test-persist
-tests_test_persist_SOURCES = tests/test-persist.c
+tests_test_persist_SOURCES = tests/test-persist.c tests/cptest.c tests/cptest.h
 tests_test_persist_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(LIBCONFIG_CFLAGS) $(PCAP_CFLAGS)
 tests_test_persist_LDADD = $(SWITCHD_LIBS) $(TEST_LIBS)
 TESTS += tests/ns-restart.sh

@@ -2,7 +2,8 @@
 /*
  * test-abuse.c - what hosts may not do to the switch (issue 9), on a switch
  * with the memory back-end on every port, a control plane and a virtual
- * clock (no timers run unless a test advances it):
+ * clock (no timers run unless a test advances it; tests/cptest.c, the
+ * fixture the control plane tests share):
  *
  *  - migration: a VDP request on one port for a VSI whose vEth is on
  *    another moves it only with the M hint there and the S hint where it
@@ -26,33 +27,19 @@
 
 #include "switchd/admin.h"
 #include "switchd/cp_internal.h"
-#include "switchd/cplane.h"
-#include "switchd/port_be.h"
-#include "switchd/sw.h"
 #include "switchd/sw_internal.h"
-#include "switchd/swconf.h"
-#include "tests/testutil.h"
-#include "vepa/ecp.h"
-#include "vepa/vdp.h"
+#include "tests/cptest.h"
 #include "vntag/eth.h"
-#include "vntag/vntag.h"
 
-#define SEC      1000000ull
-#define T0       (1000 * SEC)
-#define NPORTS   6
-#define UNTAGGED (-1)
-#define FLOOD    100000u
+#define FLOOD 100000u
 
 enum { UP0, H1, H2, H3, H4, H5 };
 
-static const uint8_t STATION[6] = { 0x02, 0x00, 0x00, 0x00, 0x5a, 0x01 };
-static const uint8_t NCB[6] = { 0x01, 0x80, 0xC2, 0x00, 0x00, 0x00 };
 static const uint8_t NB[6] = { 0x01, 0x80, 0xC2, 0x00, 0x00, 0x0E };
 static const uint8_t M100[6] = { 0x52, 0x54, 0x00, 0x00, 0x01, 0x00 };
 static const uint8_t M101[6] = { 0x52, 0x54, 0x00, 0x00, 0x01, 0x01 };
 static const uint8_t VM1[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x01 };
 static const uint8_t VM2[6] = { 0x52, 0x54, 0x00, 0xaa, 0x00, 0x02 };
-static const uint8_t UPMAC[6] = { 0x02, 0x00, 0x00, 0x00, 0x0a, 0x01 };
 
 /* up0 uplink; h1 VN-Tag; h2, h3 VEPA hosts (VDP); h4 VEPA with
  * auto-create; h5 E-Tag. */
@@ -72,81 +59,7 @@ static const char *conf_text =
 	"veths = ( { id = 100; port = \"h1\"; vif = 5; profile = \"web\"; },\n"
 	"          { id = 101; port = \"h3\"; mac = \"52:54:00:00:01:01\"; profile = \"web\"; } );\n";
 
-struct fx {
-	struct sw *sw;
-	struct sw_cplane *cp;
-	struct sw_mem_port *m;
-	uint64_t now;
-	uint16_t seq; /* the station's ECP sequence number */
-};
-
-static struct fx *
-fx_open(void)
-{
-	struct fx *x = calloc(1, sizeof(*x));
-	struct sw_cplane_config cc = { .seed = 1 };
-	struct sw_conf c;
-	char err[512];
-
-	x->m = calloc(NPORTS, sizeof(*x->m));
-	if (sw_conf_load_string(conf_text, "abuse.conf", &c, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
-		CU_FAIL_FATAL("configuration");
-	}
-	x->sw = sw_create(&c, err, sizeof(err));
-	sw_conf_free(&c);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(x->sw);
-	for (unsigned i = 0; i < NPORTS; i++)
-		sw_mem_attach(x->sw, i, &x->m[i]);
-	x->cp = sw_cplane_create(x->sw, &cc, err, sizeof(err));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(x->cp);
-	x->now = T0;
-	sw_run_timers(x->sw, T0);
-	x->seq = 1;
-	return x;
-}
-
-static void
-fx_close(struct fx *x)
-{
-	sw_destroy(x->sw);
-	free(x->m);
-	free(x);
-}
-
-static void
-clear_out(struct fx *x)
-{
-	for (unsigned i = 0; i < NPORTS; i++)
-		x->m[i].n = 0;
-}
-
-static void
-input(struct fx *x, unsigned port, const uint8_t *f, size_t len)
-{
-	sw_input(x->sw, port, f, len, x->now, NULL);
-}
-
 /* ---- frames ----------------------------------------------------------------------- */
-
-/* DA SA [VN-Tag svif] after 12 bytes of addresses; returns the offset. */
-static size_t
-put_head(uint8_t *out, const uint8_t *dst, const uint8_t *src, int svif)
-{
-	memcpy(out, dst, 6);
-	memcpy(out + 6, src, 6);
-	if (svif < 0)
-		return 12;
-	{
-		struct vntag t = { .svif = (uint16_t)svif };
-		uint32_t w = 0;
-
-		vntag_pack(&t, &w, NULL);
-		vn_put_be16(out + 12, VNTAG_TPID);
-		vn_put_be32(out + 14, w);
-	}
-	return 12 + VNTAG_HLEN;
-}
 
 struct req {
 	uint8_t mode;
@@ -169,82 +82,41 @@ vsiid_of(uint8_t *id, uint32_t n)
 static size_t
 mk_vdp(uint8_t *out, const struct req *q, uint16_t seq, int svif)
 {
-	static struct vdp_pdu pdu;
-	struct vdp_vsi v = { 0 };
+	struct vdp_vsi v = fx_vsi(q->mode, 42, 3, 0);
 	struct vdp_filter f[2] = { 0 };
-	uint8_t ul[512];
-	size_t ulen = 0, n;
-	struct ecp_pdu e = { .version = ECP_VERSION,
-		.op = ECP_OP_REQUEST,
-		.subtype = ECP_SUBTYPE_VDP,
-		.seq = seq };
 
-	vdp_pdu_init(&pdu);
-	pdu.has_mgrid = true;
-	memcpy(pdu.mgrid, "vnswitch-abuse", 14);
-	v.mode = q->mode;
 	vdp_status_unpack(q->hints, &v.status);
-	v.type_id = 42;
-	v.type_version = 3;
-	v.vsiid_format = VDP_VSIID_UUID;
 	memcpy(v.vsiid, q->vsiid, VDP_VSIID_LEN);
-	v.fif = VDP_FIF_MAC_VID;
 	for (size_t i = 0; i < q->n_macs; i++)
 		memcpy(f[i].mac, q->macs[i], 6);
-	CU_ASSERT_FATAL(vdp_pdu_add_vsi(&pdu, &v, f, q->n_macs) >= 0);
-	CU_ASSERT_FATAL(vdp_encode(&pdu, ul, sizeof(ul), &ulen, NULL) == 0);
-	e.ulpdu = ul;
-	e.ulpdu_len = ulen;
-	n = put_head(out, NCB, STATION, svif);
-	vn_put_be16(out + n, VN_ETH_ECP);
-	n += 2;
-	CU_ASSERT_FATAL(ecp_encode(&e, out + n, 1500, &ulen, NULL) == 0);
-	n += ulen;
-	if (n < 60) {
-		memset(out + n, 0, 60 - n);
-		n = 60;
-	}
-	return n;
+	return fx_put_vdp(out, fx_put_head(out, NCB, STATION, svif, 0), "vnswitch-abuse", &v, f,
+		q->n_macs, seq);
 }
 
 /* An ECP ACK for the bridge's request 'seq'. */
 static size_t
 mk_ack(uint8_t *out, uint16_t seq, int svif)
 {
-	size_t n = put_head(out, NCB, STATION, svif);
-
-	vn_put_be16(out + n, VN_ETH_ECP);
-	vn_put_be16(out + n + 2, 0x1401);
-	vn_put_be16(out + n + 4, seq);
-	return n + 6;
+	return fx_put_ack(out, fx_put_head(out, NCB, STATION, svif, 0), seq);
 }
 
 /* A data frame DA SA [VN-Tag] [C-tag] 0x88B5, 60 bytes. */
 static size_t
 mk_data(uint8_t *out, const uint8_t *dst, const uint8_t *src, int vid, int svif)
 {
-	size_t n = put_head(out, dst, src, svif);
-
-	if (vid >= 0) {
-		vn_put_be16(out + n, VN_ETH_CTAG);
-		vn_put_be16(out + n + 2, (uint16_t)vid);
-		n += 4;
-	}
-	vn_put_be16(out + n, 0x88B5);
-	memset(out + n + 2, 0xAB, 60 - n - 2);
-	return 60;
+	return fx_put_data(out, fx_put_head(out, dst, src, svif, 0), vid, 60);
 }
 
 /* The VDPDUs port p sent since clear_out: how many, and of the last
  * one its ECP sequence number and its first VSI TLV. */
-struct sent {
+struct vdp_seen {
 	unsigned n;
 	uint16_t seq;
 	struct vdp_vsi vsi;
 };
 
 static void
-sent_vdp(struct fx *x, unsigned p, struct sent *s)
+sent_vdp(struct fx *x, unsigned p, struct vdp_seen *s)
 {
 	static struct vdp_pdu pdu;
 
@@ -273,7 +145,7 @@ static int
 ask(struct fx *x, unsigned p, const struct req *q, int svif)
 {
 	uint8_t f[600], a[64];
-	struct sent s;
+	struct vdp_seen s;
 	size_t n = mk_vdp(f, q, x->seq++, svif);
 
 	if (!x->seq)
@@ -287,8 +159,7 @@ ask(struct fx *x, unsigned p, const struct req *q, int svif)
 	if (getenv("ABUSE_DEBUG"))
 		fprintf(stderr, "port %u mode %u hints %#x -> %#x error %u\n", p, q->mode,
 			q->hints, s.vsi.mode, s.vsi.status.error);
-	return (s.vsi.status.response ? 0x40 : 0) | (s.vsi.status.keep_or_s ? 0x20 : 0) |
-		(s.vsi.status.hard_or_m ? 0x10 : 0) | s.vsi.status.error;
+	return fx_status(&s.vsi);
 }
 
 static struct req
@@ -305,13 +176,7 @@ req1(uint8_t mode, uint8_t hints, uint32_t vsi, const uint8_t *mac)
 static const struct sw_veth *
 veth_with_mac(struct fx *x, const uint8_t *mac)
 {
-	for (size_t s = 0; s < sw_veth_slots(x->sw); s++) {
-		const struct sw_veth *v = sw_veth_slot(x->sw, s);
-
-		if (v && v->origin == SW_ORIGIN_VDP && !memcmp(v->mac, mac, 6))
-			return v;
-	}
-	return NULL;
+	return find_veth(x, SW_ORIGIN_VDP, mac);
 }
 
 /* The last event of vEth id, or NULL. */
@@ -344,13 +209,13 @@ frames_to(struct fx *x, unsigned p, const uint8_t *dst)
 static void
 test_migration(void)
 {
-	struct fx *x = fx_open();
+	struct fx *x = fx_open(conf_text);
 	struct sw_cplane_limits lim;
 	const struct sw_veth *v;
 	struct req q;
 	uint32_t id, counted;
 	uint8_t f[128];
-	struct sent s;
+	struct vdp_seen s;
 
 	/* VSI 1 associates on h2: a vEth bound by VM1. */
 	q = req1(VDP_TLV_ASSOC, 0, 1, VM1);
@@ -492,7 +357,7 @@ mk_lldp(uint8_t *out, uint32_t chassis)
 static void
 test_lldp_neighbors(void)
 {
-	struct fx *x = fx_open();
+	struct fx *x = fx_open(conf_text);
 	struct sw_cplane_limits lim;
 	uint8_t f[64];
 
@@ -561,7 +426,7 @@ check_traffic(struct fx *x, const uint8_t *vdp_mac)
 static void
 test_vdp_flood(void)
 {
-	struct fx *x = fx_open();
+	struct fx *x = fx_open(conf_text);
 	struct sw_cplane_limits lim;
 	unsigned ok = 0, refused = 0, none = 0;
 	size_t heap = 0;
@@ -632,7 +497,7 @@ test_vdp_flood(void)
 static void
 test_mac_flood(void)
 {
-	struct fx *x = fx_open();
+	struct fx *x = fx_open(conf_text);
 	const struct sw_veth *v100;
 	uint8_t f[128], mac[6];
 	size_t heap = 0;

@@ -3,7 +3,8 @@
  * test-cplane.c - the switch's control plane (switchd/cplane.c, cp_vdp.c):
  * a switch from a configuration string with the memory back-end on every
  * port, a control plane attached, and a virtual clock that runs
- * sw_run_timers() at every deadline as replay does.  Inputs are the real
+ * sw_run_timers() at every deadline as replay does (tests/cptest.c, the
+ * fixture the control plane tests share).  Inputs are the real
  * lldpad station frames of tests/data and crafted ECP/VDP frames; outputs
  * are decoded with the LLDP, ECP and VDP codecs.  White box where the
  * negotiated EVB values are read (cp_internal.h).
@@ -14,38 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lldp/lldpdu.h"
 #include "switchd/admin.h"
 #include "switchd/cp_internal.h"
-#include "switchd/cplane.h"
-#include "switchd/port_be.h"
-#include "switchd/state.h"
-#include "switchd/sw.h"
-#include "switchd/swconf.h"
-#include "switchd/writer.h"
-#include "tests/testutil.h"
-#include "vepa/ecp.h"
-#include "vepa/vdp.h"
-#include "vntag/etag.h"
+#include "tests/cptest.h"
 #include "vntag/eth.h"
-#include "vntag/vntag.h"
 
-#define SEC  1000000ull
-#define T0   (1000 * SEC)
-#define MAXP 4
+#define ACK_US 2560ull /* 10 us * 2^8 */
 
-/* lldpad's defaults (R 3, RTE 8, RKA 20): 1.5 * (2^20 + 7 * 2^8) * 10 us. */
-#define KA_TIMEOUT 15755520ull
-#define ACK_US     2560ull /* 10 us * 2^8 */
-#define UNTAGGED   0xFFFF  /* mk_vdp / ask: no VN-Tag */
-
-static const uint8_t STATION[6] = { 0x02, 0x00, 0x00, 0x00, 0x5a, 0x01 };
 static const uint8_t SWMAC[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
-static const uint8_t NCB[6] = { 0x01, 0x80, 0xC2, 0x00, 0x00, 0x00 };
-static const uint8_t MAC1[6] = { 0x52, 0x54, 0x00, 0xde, 0xad, 0x01 };
-static const uint8_t MAC2[6] = { 0x52, 0x54, 0x00, 0xde, 0xad, 0x02 };
 static const uint8_t MAC3[6] = { 0x52, 0x54, 0x00, 0xde, 0xad, 0x03 };
-static const uint8_t UPMAC[6] = { 0x02, 0x00, 0x00, 0x00, 0x0a, 0x01 };
 
 /* up0 uplink, h1 vntag, h2 vepa, h3 etag. */
 static const char *conf_main =
@@ -59,74 +37,7 @@ static const char *conf_main =
 	"profiles = ( { name = \"web\"; type_id = 42; type_version = 3; vlan = 100; },\n"
 	"             { name = \"lab\"; type_id = 5; type_version = 4; vlan = 200; } );\n";
 
-struct fx {
-	struct sw *sw;
-	struct sw_cplane *cp;
-	struct sw_mem_port *m; /* MAXP ports */
-	uint64_t now, next;
-};
-
-static struct fx *
-fx_open(const char *conf_text)
-{
-	struct fx *x = calloc(1, sizeof(*x));
-	struct sw_cplane_config cc = { .seed = 1 };
-	struct sw_conf c;
-	char err[512];
-
-	x->m = calloc(MAXP, sizeof(*x->m));
-	if (sw_conf_load_string(conf_text, "test.conf", &c, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
-		CU_FAIL_FATAL("configuration");
-	}
-	x->sw = sw_create(&c, err, sizeof(err));
-	sw_conf_free(&c);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(x->sw);
-	for (unsigned i = 0; i < sw_n_ports(x->sw) && i < MAXP; i++)
-		sw_mem_attach(x->sw, i, &x->m[i]);
-	x->cp = sw_cplane_create(x->sw, &cc, err, sizeof(err));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(x->cp);
-	x->now = T0;
-	x->next = sw_run_timers(x->sw, T0);
-	return x;
-}
-
-static void
-fx_close(struct fx *x)
-{
-	sw_destroy(x->sw);
-	free(x->m);
-	free(x);
-}
-
-/* Run every timer up to t, at its own deadline, then set the clock to t. */
-static void
-advance(struct fx *x, uint64_t t)
-{
-	while (x->next <= t)
-		x->next = sw_run_timers(x->sw, x->next);
-	x->now = t;
-}
-
-static void
-input(struct fx *x, unsigned port, const uint8_t *f, size_t len)
-{
-	uint64_t dl;
-
-	sw_input(x->sw, port, f, len, x->now, NULL);
-	dl = sw_next_deadline(x->sw);
-	if (dl < x->next)
-		x->next = dl < x->now ? x->now : dl;
-}
-
-static void
-clear_out(struct fx *x)
-{
-	for (unsigned i = 0; i < MAXP; i++)
-		x->m[i].n = 0;
-}
-
-/* ---- frames ----------------------------------------------------------------------- */
+/* ---- frames (the fixture: tests/cptest.h) ------------------------------------------ */
 
 struct vsi_req {
 	uint8_t mode;
@@ -140,245 +51,42 @@ struct vsi_req {
 };
 
 /* An ECP request (seq) carrying one VSI TLV, to 01-80-C2-00-00-00, with a
- * VN-Tag (svif > 0 and vif) or E-Tag (ecid > 0) when asked. */
+ * VN-Tag (svif >= 0 and vif) or E-Tag (ecid > 0) when asked. */
 static size_t
 mk_vdp(uint8_t *out, const struct vsi_req *q, uint16_t seq, int svif, uint32_t ecid)
 {
-	static struct vdp_pdu pdu;
-	struct vdp_vsi v = { 0 };
-	uint8_t ul[1500];
-	size_t ulen = 0, n = 0;
-	struct ecp_pdu e = { .version = ECP_VERSION,
-		.op = ECP_OP_REQUEST,
-		.subtype = ECP_SUBTYPE_VDP,
-		.seq = seq };
+	struct vdp_vsi v = fx_vsi(q->mode, q->type_id, q->type_version, q->vsiid_last);
 
-	vdp_pdu_init(&pdu);
-	pdu.has_mgrid = true;
-	memcpy(pdu.mgrid, "vnswitch-test", 13);
-	v.mode = q->mode;
 	vdp_status_unpack(q->status, &v.status);
-	v.type_id = q->type_id;
-	v.type_version = q->type_version;
-	v.vsiid_format = VDP_VSIID_UUID;
-	memcpy(v.vsiid, "\xa1\xb2\xc3\xd4\x00\x00\x11\x11\x22\x22\x33\x33\x44\x44\x55", 15);
-	v.vsiid[15] = q->vsiid_last;
-	v.fif = q->fif ? q->fif : VDP_FIF_MAC_VID;
-	CU_ASSERT_FATAL(vdp_pdu_add_vsi(&pdu, &v, q->f, q->n) >= 0);
-	CU_ASSERT_FATAL(vdp_encode(&pdu, ul, sizeof(ul), &ulen, NULL) == 0);
-	e.ulpdu = ul;
-	e.ulpdu_len = ulen;
-	memcpy(out, NCB, 6);
-	memcpy(out + 6, STATION, 6);
-	n = 12;
-	if (svif >= 0 && ecid == 0 && svif != 0xFFFF) {
-		struct vntag t = { .svif = (uint16_t)svif };
-		uint32_t w = 0;
-
-		vntag_pack(&t, &w, NULL);
-		vn_put_be16(out + n, VNTAG_TPID);
-		vn_put_be32(out + n + 2, w);
-		n += VNTAG_HLEN;
-	} else if (ecid) {
-		struct etag t = { .ecid = ecid };
-
-		vn_put_be16(out + n, ETAG_TPID);
-		etag_pack(&t, out + n + 2, NULL);
-		n += ETAG_HLEN;
-	}
-	vn_put_be16(out + n, VN_ETH_ECP);
-	n += 2;
-	CU_ASSERT_FATAL(ecp_encode(&e, out + n, 1500, &ulen, NULL) == 0);
-	n += ulen;
-	if (n < 60) {
-		memset(out + n, 0, 60 - n);
-		n = 60;
-	}
-	return n;
+	if (q->fif)
+		v.fif = q->fif;
+	return fx_put_vdp(out, fx_put_head(out, NCB, STATION, svif, ecid), "vnswitch-test", &v,
+		q->f, q->n, seq);
 }
 
 /* An 18-byte ECP ACK, as lldpad sends it (never padded). */
 static size_t
 mk_ack(uint8_t *out, uint16_t seq)
 {
-	memcpy(out, NCB, 6);
-	memcpy(out + 6, STATION, 6);
-	vn_put_be16(out + 12, VN_ETH_ECP);
-	vn_put_be16(out + 14, 0x1401);
-	vn_put_be16(out + 16, seq);
-	return 18;
-}
-
-/* An ECP ACK on a channel (svif >= 0 and != UNTAGGED: VN-Tag; ecid: E-Tag). */
-static size_t
-mk_ack_tagged(uint8_t *out, uint16_t seq, int svif, uint32_t ecid)
-{
-	size_t n = 12;
-
-	memcpy(out, NCB, 6);
-	memcpy(out + 6, STATION, 6);
-	if (svif >= 0 && svif != UNTAGGED && !ecid) {
-		struct vntag t = { .svif = (uint16_t)svif };
-		uint32_t w = 0;
-
-		vntag_pack(&t, &w, NULL);
-		vn_put_be16(out + n, VNTAG_TPID);
-		vn_put_be32(out + n + 2, w);
-		n += VNTAG_HLEN;
-	} else if (ecid) {
-		struct etag t = { .ecid = ecid };
-
-		vn_put_be16(out + n, ETAG_TPID);
-		etag_pack(&t, out + n + 2, NULL);
-		n += ETAG_HLEN;
-	}
-	vn_put_be16(out + n, VN_ETH_ECP);
-	vn_put_be16(out + n + 2, 0x1401);
-	vn_put_be16(out + n + 4, seq);
-	return n + 6;
+	return fx_put_ack(out, fx_put_head(out, NCB, STATION, UNTAGGED, 0), seq);
 }
 
 /* A data frame: DA SA [C-tag vid | VN-Tag svif | E-Tag ecid] 0x88B5 padding. */
 static size_t
 mk_data(uint8_t *out, const uint8_t *dst, const uint8_t *src, int vid, int svif, uint32_t ecid)
 {
-	size_t n = 12;
-
-	memcpy(out, dst, 6);
-	memcpy(out + 6, src, 6);
-	if (svif >= 0) {
-		struct vntag t = { .svif = (uint16_t)svif };
-		uint32_t w = 0;
-
-		vntag_pack(&t, &w, NULL);
-		vn_put_be16(out + n, VNTAG_TPID);
-		vn_put_be32(out + n + 2, w);
-		n += VNTAG_HLEN;
-	} else if (ecid) {
-		struct etag t = { .ecid = ecid };
-
-		vn_put_be16(out + n, ETAG_TPID);
-		etag_pack(&t, out + n + 2, NULL);
-		n += ETAG_HLEN;
-	}
-	if (vid >= 0) {
-		vn_put_be16(out + n, VN_ETH_CTAG);
-		vn_put_be16(out + n + 2, (uint16_t)vid);
-		n += 4;
-	}
-	vn_put_be16(out + n, 0x88B5);
-	memset(out + n + 2, 0xAB, 60 - n - 2);
-	return 60;
+	return fx_put_data(out, fx_put_head(out, dst, src, svif, ecid), vid, 60);
 }
 
-/* ---- decoding what the switch sent ------------------------------------------------ */
-
-struct sent {
-	bool ecp, lldp;
-	uint8_t tag; /* 0 none, 1 VN-Tag, 2 E-Tag */
-	struct vntag vt;
-	struct etag et;
-	struct ecp_pdu e;
-	uint8_t dst[6], src[6];
-	struct vdp_pdu vdp;
-	bool has_vdp;
-	struct lldp_pdu lldp_pdu;
-	size_t len;
-};
-
-static void
-decode_out(const uint8_t *f, size_t len, struct sent *s)
-{
-	struct vn_eth eth;
-
-	memset(s, 0, sizeof(*s));
-	s->len = len;
-	CU_ASSERT_FATAL(vn_eth_parse(f, len, &eth, NULL) == 0);
-	memcpy(s->dst, eth.dst, 6);
-	memcpy(s->src, eth.src, 6);
-	if (eth.n_tags && eth.tags[0].tpid == VN_ETH_VNTAG) {
-		s->tag = 1;
-		vntag_unpack(vn_get_be32(f + eth.tags[0].off + 2), &s->vt);
-	} else if (eth.n_tags && eth.tags[0].tpid == VN_ETH_ETAG) {
-		s->tag = 2;
-		etag_unpack(f + eth.tags[0].off + 2, &s->et);
-	}
-	if (eth.type == VN_ETH_ECP) {
-		s->ecp = true;
-		CU_ASSERT_FATAL(ecp_decode(f + eth.payload_off, len - eth.payload_off, &s->e,
-					NULL) == 0);
-		if (s->e.op == ECP_OP_REQUEST) {
-			CU_ASSERT_FATAL(
-				vdp_decode(s->e.ulpdu, s->e.ulpdu_len, &s->vdp, NULL) == 0);
-			s->has_vdp = true;
-		}
-	} else if (eth.type == VN_ETH_LLDP) {
-		s->lldp = true;
-		CU_ASSERT_FATAL(lldp_decode(f + eth.payload_off, len - eth.payload_off,
-					&s->lldp_pdu, NULL) == 0);
-	}
-}
-
-static struct sent S;    /* large: keep it off the stack */
-static unsigned S_index; /* the output frame S was decoded from */
-
-/* The k-th (0-based) ECP request (VDPDU) port p sent since clear_out, or NULL. */
-static const struct sent *
-vdp_out(struct fx *x, unsigned p, unsigned k)
-{
-	for (unsigned i = 0; i < x->m[p].n; i++) {
-		decode_out(x->m[p].data[i], x->m[p].len[i], &S);
-		S_index = i;
-		if (S.has_vdp && k-- == 0)
-			return &S;
-	}
-	return NULL;
-}
+/* ---- decoding what the switch sent (no S-tags here) --------------------------------- */
 
 static unsigned
 count_vdp(struct fx *x, unsigned p)
 {
 	unsigned n = 0;
 
-	while (vdp_out(x, p, n))
+	while (vdp_out(x, p, NONE, n))
 		n++;
-	return n;
-}
-
-static unsigned
-count_acks(struct fx *x, unsigned p, uint16_t seq)
-{
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < x->m[p].n; i++) {
-		decode_out(x->m[p].data[i], x->m[p].len[i], &S);
-		n += S.ecp && S.e.op == ECP_OP_ACK && S.e.seq == seq;
-	}
-	return n;
-}
-
-static const struct sw_veth *
-vdp_veth(struct fx *x)
-{
-	for (size_t s = 0; s < sw_veth_slots(x->sw); s++) {
-		const struct sw_veth *v = sw_veth_slot(x->sw, s);
-
-		if (v && v->origin == SW_ORIGIN_VDP)
-			return v;
-	}
-	return NULL;
-}
-
-static unsigned
-count_vdp_veths(struct fx *x)
-{
-	unsigned n = 0;
-
-	for (size_t s = 0; s < sw_veth_slots(x->sw); s++) {
-		const struct sw_veth *v = sw_veth_slot(x->sw, s);
-
-		n += v && v->origin == SW_ORIGIN_VDP;
-	}
 	return n;
 }
 
@@ -394,17 +102,27 @@ ask(struct fx *x, unsigned p, const struct vsi_req *q, uint16_t seq, int svif, u
 
 	clear_out(x);
 	input(x, p, f, n);
-	CU_ASSERT_EQUAL(count_acks(x, p, seq), 1);
-	s = vdp_out(x, p, 0);
+	CU_ASSERT_EQUAL(count_acks(x, p, NONE, seq), 1);
+	s = vdp_out(x, p, NONE, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	CU_ASSERT_EQUAL_FATAL(s->vdp.n_vsi, 1);
 	/* The ACK, tagged like the request. */
-	n = mk_ack_tagged(a, s->e.seq, svif, ecid);
+	n = fx_put_ack(a, fx_put_head(a, NCB, STATION, svif, ecid), s->e.seq);
 	input(x, p, a, n);
-	s = vdp_out(x, p, 0);
-	return (s->vdp.vsi[0].status.response ? 0x40 : 0) |
-		(s->vdp.vsi[0].status.keep_or_s ? 0x20 : 0) |
-		(s->vdp.vsi[0].status.hard_or_m ? 0x10 : 0) | s->vdp.vsi[0].status.error;
+	s = vdp_out(x, p, NONE, 0);
+	return fx_status(&s->vdp.vsi[0]);
+}
+
+static const struct sw_veth *
+vdp_veth(struct fx *x)
+{
+	return find_veth(x, SW_ORIGIN_VDP, NULL);
+}
+
+static unsigned
+count_vdp_veths(struct fx *x)
+{
+	return count_veths(x, SW_ORIGIN_VDP);
 }
 
 static struct vsi_req
@@ -572,8 +290,8 @@ test_assoc_real_vid0(void)
 	clear_out(x);
 	advance(x, T0 + SEC / 2);
 	input(x, 2, pc->frames[5].data, pc->frames[5].len); /* ECP seq 1, ASSOC */
-	CU_ASSERT_EQUAL(count_acks(x, 2, 1), 1);
-	s = vdp_out(x, 2, 0);
+	CU_ASSERT_EQUAL(count_acks(x, 2, NONE, 1), 1);
+	s = vdp_out(x, 2, NONE, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	CU_ASSERT_EQUAL(memcmp(s->dst, NCB, 6), 0);
 	CU_ASSERT_EQUAL(s->vdp.vsi[0].mode, VDP_TLV_ASSOC);
@@ -590,7 +308,7 @@ test_assoc_real_vid0(void)
 	clear_out(x);
 	for (int i = 6; i < 9; i++)
 		input(x, 2, pc->frames[i].data, pc->frames[i].len);
-	CU_ASSERT_EQUAL(count_acks(x, 2, 1), 3);
+	CU_ASSERT_EQUAL(count_acks(x, 2, NONE, 1), 3);
 	CU_ASSERT_EQUAL(count_vdp(x, 2), 0);
 	CU_ASSERT_EQUAL(ecp_sm_stats(x->cp->ports[2].chans[0]->ecp)->rx_duplicates, 3);
 	fx_close(x);
@@ -609,7 +327,7 @@ test_assoc_two_macs_forward(void)
 	uint16_t resp_seq;
 
 	CU_ASSERT_EQUAL(ask(x, 2, &q, 11, UNTAGGED, 0), 0x40);
-	s = vdp_out(x, 2, 0);
+	s = vdp_out(x, 2, NONE, 0);
 	CU_ASSERT_EQUAL(s->vdp.n_filters, 2);
 	CU_ASSERT_EQUAL(s->vdp.filters[0].vid, 100);
 	CU_ASSERT_EQUAL(s->vdp.filters[1].vid, 100);
@@ -658,15 +376,8 @@ test_assoc_two_macs_forward(void)
 	}
 	/* State shows the VDP fields (one writer: state.json and show veths). */
 	{
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *mem = open_memstream(&buf, &len);
-		struct sw_writer w;
+		char *buf = render_state(x);
 
-		sw_writer_init(&w, SW_FMT_JSON, mem);
-		sw_state_dump(&w, x->sw, x->now);
-		sw_writer_finish(&w);
-		fclose(mem);
 		CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"origin\":\"vdp\""));
 		CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"macs\":[\"52:54:00:de:ad:02\"]"));
 		CU_ASSERT_PTR_NOT_NULL(
@@ -765,7 +476,7 @@ test_keepalive(void)
 	clear_out(x);
 	advance(x, t + KA_TIMEOUT);
 	CU_ASSERT_PTR_NULL(sw_veth_by_id(x->sw, id));
-	s = vdp_out(x, 2, 0);
+	s = vdp_out(x, 2, NONE, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	CU_ASSERT_EQUAL(s->vdp.vsi[0].mode, VDP_TLV_DEASSOC);
 	CU_ASSERT_FALSE(s->vdp.vsi[0].status.response);
@@ -799,7 +510,7 @@ test_deassoc(void)
 	clear_out(x);
 	CU_ASSERT_EQUAL(sw_veth_del(x->sw, id), 0);
 	CU_ASSERT_PTR_NULL(sw_veth_by_id(x->sw, id));
-	s = vdp_out(x, 2, 0);
+	s = vdp_out(x, 2, NONE, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	CU_ASSERT_EQUAL(s->vdp.vsi[0].mode, VDP_TLV_DEASSOC);
 	CU_ASSERT_FALSE(s->vdp.vsi[0].status.response);
@@ -843,7 +554,7 @@ test_vntag_channel(void)
 
 	CU_ASSERT_EQUAL(ask(x, 1, &q, 1, UNTAGGED, 0), 0x44);
 	CU_ASSERT_EQUAL(ask(x, 1, &q, 1, 7, 0), 0x40); /* another channel, its own seq */
-	s = vdp_out(x, 1, 0);
+	s = vdp_out(x, 1, NONE, 0);
 	CU_ASSERT_EQUAL(s->tag, 1);
 	CU_ASSERT_TRUE(s->vt.d);
 	CU_ASSERT_EQUAL(s->vt.dvif, 7);
@@ -902,7 +613,7 @@ test_etag_channel(void)
 	uint8_t f[128];
 
 	CU_ASSERT_EQUAL(ask(x, 3, &q, 1, -1, 300), 0x40);
-	s = vdp_out(x, 3, 0);
+	s = vdp_out(x, 3, NONE, 0);
 	CU_ASSERT_EQUAL(s->tag, 2);
 	CU_ASSERT_EQUAL(s->et.ecid, 300);
 	CU_ASSERT_EQUAL(s->et.grp, 0);
@@ -925,13 +636,13 @@ test_seed(void)
 	uint16_t s1, s2, s3;
 
 	ask(a, 2, &q, 1, UNTAGGED, 0);
-	s1 = vdp_out(a, 2, 0)->e.seq;
+	s1 = vdp_out(a, 2, NONE, 0)->e.seq;
 	ask(b, 2, &q, 1, UNTAGGED, 0);
-	s2 = vdp_out(b, 2, 0)->e.seq;
+	s2 = vdp_out(b, 2, NONE, 0)->e.seq;
 	CU_ASSERT_EQUAL(s1, s2);
 	CU_ASSERT_EQUAL(s1, a->cp->ports[2].chans[0]->initial_seq);
 	ask(a, 1, &q, 1, 7, 0);
-	s3 = vdp_out(a, 1, 0)->e.seq;
+	s3 = vdp_out(a, 1, NONE, 0)->e.seq;
 	CU_ASSERT_NOT_EQUAL(s1, s3);
 	fx_close(a);
 	fx_close(b);

@@ -6,7 +6,8 @@
  * second switch from the same configuration file restored from it -- the
  * restart of vnswitchd after kill -9, without processes.  Then what a bad
  * file does (truncated, changed, not ours, empty), what a changed
- * configuration does, and the write rate limit.  White box where the VDP
+ * configuration does, and the write rate limit (the fixture the control
+ * plane tests share: tests/cptest.c).  White box where the VDP
  * machine's record is read (cp_internal.h).
  */
 #include <config.h>
@@ -20,31 +21,13 @@
 
 #include "switchd/admin.h"
 #include "switchd/cp_internal.h"
-#include "switchd/cplane.h"
 #include "switchd/persist.h"
 #include "switchd/policy.h"
-#include "switchd/port_be.h"
-#include "switchd/sw.h"
-#include "switchd/swconf.h"
-#include "tests/testutil.h"
-#include "vepa/ecp.h"
-#include "vepa/vdp.h"
+#include "tests/cptest.h"
 #include "vntag/eth.h"
-#include "vntag/vntag.h"
 
-#define SEC        1000000ull
-#define T0         (1000 * SEC)
-#define T1         (5000 * SEC) /* the restart */
-#define MAXP       4
-#define WALL0      (1700000000ull * SEC)
-/* lldpad's defaults (R 3, RTE 8, RKA 20): 1.5 * (2^20 + 7 * 2^8) * 10 us. */
-#define KA_TIMEOUT 15755520ull
-#define UNTAGGED   0xFFFF
-
-static const uint8_t STATION[6] = { 0x02, 0x00, 0x00, 0x00, 0x5a, 0x01 };
-static const uint8_t NCB[6] = { 0x01, 0x80, 0xC2, 0x00, 0x00, 0x00 };
-static const uint8_t MAC1[6] = { 0x52, 0x54, 0x00, 0xde, 0xad, 0x01 };
-static const uint8_t MAC2[6] = { 0x52, 0x54, 0x00, 0xde, 0xad, 0x02 };
+#define T1    (5000 * SEC) /* the restart */
+#define WALL0 (1700000000ull * SEC)
 
 /* up0 uplink, h1 vntag, h2 vepa, h3 etag; two configured vEths. */
 static const char *conf_main =
@@ -101,114 +84,42 @@ read_text(const char *path, size_t *len)
 	return b;
 }
 
-struct fx {
-	struct sw *sw;
-	struct sw_cplane *cp;
-	struct sw_persist *p;
-	struct sw_mem_port *m;
-	uint64_t now, next;
-};
-
-static void
-fx_advance(struct fx *x, uint64_t t)
-{
-	while (x->next <= t)
-		x->next = sw_run_timers(x->sw, x->next);
-	x->now = t;
-}
-
-/* A switch from the configuration file, as vnswitchd makes it: the state
- * file restored after the control plane is attached, at 'now'. */
+/* A switch from the configuration file, as vnswitchd makes it (the fixture:
+ * tests/cptest.h): the state file restored after the control plane is
+ * attached, at 'now'. */
 static struct fx *
-fx_open(uint64_t now)
+fx_boot(uint64_t now)
 {
-	struct fx *x = calloc(1, sizeof(*x));
-	struct sw_cplane_config cc = { .seed = 1 };
 	struct sw_conf c;
 	char err[512];
+	struct fx *x;
 
-	x->m = calloc(MAXP, sizeof(*x->m));
 	if (sw_conf_load(conf_path, &c, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		CU_FAIL_FATAL("configuration");
 	}
-	x->sw = sw_create(&c, err, sizeof(err));
-	sw_conf_free(&c);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(x->sw);
-	for (unsigned i = 0; i < sw_n_ports(x->sw) && i < MAXP; i++)
-		sw_mem_attach(x->sw, i, &x->m[i]);
-	x->cp = sw_cplane_create(x->sw, &cc, err, sizeof(err));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(x->cp);
+	x = fx_build(&c);
 	x->p = sw_persist_create(x->sw, state_path, conf_path, log_line, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(x->p);
 	logbuf[0] = '\0';
 	sw_persist_restore(x->p, now);
-	x->now = now;
-	x->next = sw_run_timers(x->sw, now);
+	fx_start(x, now);
 	return x;
 }
 
-static void
-fx_close(struct fx *x)
-{
-	sw_persist_destroy(x->p);
-	sw_destroy(x->sw);
-	free(x->m);
-	free(x);
-}
-
-/* ---- VDP from a test station (as test-cplane.c) ------------------------------------ */
+/* ---- VDP from a test station ----------------------------------------------------- */
 
 static size_t
 mk_vdp(uint8_t *out, const uint8_t *mac, size_t n_mac, uint8_t type_id, uint8_t ver,
 	uint8_t last, uint16_t seq, int svif)
 {
-	static struct vdp_pdu pdu;
+	struct vdp_vsi v = fx_vsi(VDP_TLV_ASSOC, type_id, ver, last);
 	struct vdp_filter f[2] = { { 0 } };
-	struct vdp_vsi v = { 0 };
-	uint8_t ul[1500];
-	size_t ulen = 0, n = 12;
-	struct ecp_pdu e = { .version = ECP_VERSION,
-		.op = ECP_OP_REQUEST,
-		.subtype = ECP_SUBTYPE_VDP,
-		.seq = seq };
 
-	vdp_pdu_init(&pdu);
-	pdu.has_mgrid = true;
-	memcpy(pdu.mgrid, "vnswitch-test", 13);
-	v.mode = VDP_TLV_ASSOC;
-	v.type_id = type_id;
-	v.type_version = ver;
-	v.vsiid_format = VDP_VSIID_UUID;
-	memcpy(v.vsiid, "\xa1\xb2\xc3\xd4\x00\x00\x11\x11\x22\x22\x33\x33\x44\x44\x55", 15);
-	v.vsiid[15] = last;
-	v.fif = VDP_FIF_MAC_VID;
 	for (size_t i = 0; i < n_mac; i++)
 		memcpy(f[i].mac, mac + 6 * i, 6);
-	CU_ASSERT_FATAL(vdp_pdu_add_vsi(&pdu, &v, f, n_mac) >= 0);
-	CU_ASSERT_FATAL(vdp_encode(&pdu, ul, sizeof(ul), &ulen, NULL) == 0);
-	e.ulpdu = ul;
-	e.ulpdu_len = ulen;
-	memcpy(out, NCB, 6);
-	memcpy(out + 6, STATION, 6);
-	if (svif != UNTAGGED) {
-		struct vntag t = { .svif = (uint16_t)svif };
-		uint32_t w = 0;
-
-		vntag_pack(&t, &w, NULL);
-		vn_put_be16(out + n, VNTAG_TPID);
-		vn_put_be32(out + n + 2, w);
-		n += VNTAG_HLEN;
-	}
-	vn_put_be16(out + n, VN_ETH_ECP);
-	n += 2;
-	CU_ASSERT_FATAL(ecp_encode(&e, out + n, 1500, &ulen, NULL) == 0);
-	n += ulen;
-	if (n < 60) {
-		memset(out + n, 0, 60 - n);
-		n = 60;
-	}
-	return n;
+	return fx_put_vdp(out, fx_put_head(out, NCB, STATION, svif, 0), "vnswitch-test", &v, f,
+		n_mac, seq);
 }
 
 /* The status octet of the switch's answer to one request (0x40: success),
@@ -225,10 +136,10 @@ ask(struct fx *x, unsigned port, const uint8_t *mac, size_t n_mac, uint8_t type_
 	int st = -1;
 
 	x->m[port].n = 0;
-	sw_input(x->sw, port, f, n, x->now, NULL);
+	input(x, port, f, n);
 	for (unsigned i = 0; i < x->m[port].n; i++) {
 		const uint8_t *o = x->m[port].data[i];
-		size_t ol = x->m[port].len[i], hl;
+		size_t ol = x->m[port].len[i];
 
 		if (vn_eth_parse(o, ol, &eth, NULL) || eth.type != VN_ETH_ECP ||
 			ecp_decode(o + eth.payload_off, ol - eth.payload_off, &e, NULL) ||
@@ -237,31 +148,10 @@ ask(struct fx *x, unsigned port, const uint8_t *mac, size_t n_mac, uint8_t type_
 			continue;
 		st = (pdu->vsi[0].status.response ? 0x40 : 0) | pdu->vsi[0].status.error;
 		/* ACK it on the same channel, as the adapter tags it. */
-		memcpy(a, NCB, 6);
-		memcpy(a + 6, STATION, 6);
-		hl = 12;
-		if (svif != UNTAGGED) {
-			struct vntag t = { .svif = (uint16_t)svif };
-			uint32_t w = 0;
-
-			vntag_pack(&t, &w, NULL);
-			vn_put_be16(a + hl, VNTAG_TPID);
-			vn_put_be32(a + hl + 2, w);
-			hl += VNTAG_HLEN;
-		}
-		vn_put_be16(a + hl, VN_ETH_ECP);
-		vn_put_be16(a + hl + 2, 0x1401);
-		vn_put_be16(a + hl + 4, e.seq);
-		sw_input(x->sw, port, a, hl + 6, x->now, NULL);
+		input(x, port, a, fx_put_ack(a, fx_put_head(a, NCB, STATION, svif, 0), e.seq));
 		break;
 	}
 	free(pdu);
-	{
-		uint64_t dl = sw_next_deadline(x->sw);
-
-		if (dl < x->next)
-			x->next = dl < x->now ? x->now : dl;
-	}
 	return st;
 }
 
@@ -275,19 +165,6 @@ veth_of_mac(struct fx *x, const uint8_t *mac)
 			return v;
 	}
 	return NULL;
-}
-
-static unsigned
-count_veths(struct fx *x, int origin)
-{
-	unsigned n = 0;
-
-	for (size_t s = 0; s < sw_veth_slots(x->sw); s++) {
-		const struct sw_veth *v = sw_veth_slot(x->sw, s);
-
-		n += v && (origin < 0 || v->origin == origin);
-	}
-	return n;
 }
 
 static size_t
@@ -320,7 +197,7 @@ run_before(struct before *b)
 
 	write_text(conf_path, conf_main);
 	unlink(state_path);
-	x = fx_open(T0);
+	x = fx_boot(T0);
 	CU_ASSERT_EQUAL(sw_persist_stats(x->p)->missing, 1);
 	/* vnctl veth add 50 h2 mac ... vlan 200 profile lab */
 	vn_eth_parse_mac("52:54:00:00:00:50", cv.mac);
@@ -383,7 +260,7 @@ test_restart(void)
 	CU_ASSERT_EQUAL(poll_sync(x->p, WALL0), WALL0 + SW_PERSIST_POLL_US);
 	CU_ASSERT_EQUAL(sw_persist_stats(x->p)->writes, 1);
 	/* kill -9: nothing more happens to x; a new switch starts. */
-	y = fx_open(T1);
+	y = fx_boot(T1);
 	CU_ASSERT_EQUAL(sw_persist_stats(y->p)->restored, 1);
 	CU_ASSERT_EQUAL(sw_persist_stats(y->p)->vsis_restored, 2);
 	CU_ASSERT_EQUAL(sw_persist_stats(y->p)->vsis_refused, 0);
@@ -425,20 +302,20 @@ test_restart(void)
 	 * keep-alive, not a new association. */
 	memcpy(macs, MAC1, 6);
 	memcpy(macs + 6, MAC2, 6);
-	fx_advance(y, T1 + 10 * SEC);
+	advance(y, T1 + 10 * SEC);
 	CU_ASSERT_EQUAL(ask(y, 2, macs, 2, 42, 3, 0x55, 777, UNTAGGED), 0x40);
 	CU_ASSERT_EQUAL(vdp_bridge_stats(y->cp->ports[2].chans[0]->vdp)->keepalives, 1);
 	CU_ASSERT_EQUAL(count_veths(y, SW_ORIGIN_VDP), 2);
 	CU_ASSERT_PTR_NOT_NULL(sw_veth_by_id(y->sw, b.vdp_id));
 	/* The vif VSI's station is gone: reaped one supervision time after
 	 * the restart, the refreshed one lives on. */
-	fx_advance(y, T1 + KA_TIMEOUT - 1);
+	advance(y, T1 + KA_TIMEOUT - 1);
 	CU_ASSERT_PTR_NOT_NULL(sw_veth_by_id(y->sw, b.vif_id));
-	fx_advance(y, T1 + KA_TIMEOUT);
+	advance(y, T1 + KA_TIMEOUT);
 	CU_ASSERT_PTR_NULL(sw_veth_by_id(y->sw, b.vif_id));
 	CU_ASSERT_PTR_NOT_NULL(sw_veth_by_id(y->sw, b.vdp_id));
 	t = T1 + 10 * SEC + KA_TIMEOUT;
-	fx_advance(y, t);
+	advance(y, t);
 	CU_ASSERT_PTR_NULL(sw_veth_by_id(y->sw, b.vdp_id));
 	fx_close(x);
 	fx_close(y);
@@ -506,7 +383,7 @@ check_refused(const char *what, const char *text, size_t len, const char *msg)
 	fclose(f);
 	snprintf(bad, sizeof(bad), "%s.bad", state_path);
 	unlink(bad);
-	y = fx_open(T1);
+	y = fx_boot(T1);
 	if (sw_persist_stats(y->p)->corrupt != 1 || !strstr(logbuf, msg))
 		fprintf(stderr, "\n%s: log: %s", what, logbuf);
 	CU_ASSERT_EQUAL(sw_persist_stats(y->p)->corrupt, 1);
@@ -576,7 +453,7 @@ test_config_changed(void)
 	sprintf(c, "# edited\n%s", conf_main);
 	write_text(conf_path, c);
 	free(c);
-	y = fx_open(T1);
+	y = fx_boot(T1);
 	CU_ASSERT_EQUAL(sw_persist_stats(y->p)->config_changed, 1);
 	CU_ASSERT_EQUAL(sw_persist_stats(y->p)->restored, 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(logbuf, "changed since the state was saved"));
@@ -591,7 +468,7 @@ test_config_changed(void)
 	 * applies the state again. */
 	poll_sync(y->p, WALL0);
 	fx_close(y);
-	y = fx_open(T1);
+	y = fx_boot(T1);
 	CU_ASSERT_EQUAL(sw_persist_stats(y->p)->restored, 1);
 	CU_ASSERT_EQUAL(sw_persist_stats(y->p)->config_changed, 0);
 	fx_close(y);
@@ -616,7 +493,7 @@ test_vsi_refused(void)
 	memcpy(p, "type_id = 43", 12);
 	write_text(conf_path, c);
 	free(c);
-	y = fx_open(T1);
+	y = fx_boot(T1);
 	CU_ASSERT_EQUAL(sw_persist_stats(y->p)->vsis_restored, 1);
 	CU_ASSERT_EQUAL(sw_persist_stats(y->p)->vsis_refused, 1);
 	CU_ASSERT_PTR_NULL(sw_veth_by_id(y->sw, b.vdp_id));
@@ -678,7 +555,7 @@ test_coalesce(void)
 	sw_persist_sync(x->p);
 	CU_ASSERT(st->writes >= 1 && st->writes <= SW_PERSIST_BURST);
 	CU_ASSERT_EQUAL(st->write_errors, 0);
-	y = fx_open(T1);
+	y = fx_boot(T1);
 	CU_ASSERT_EQUAL(sw_persist_stats(y->p)->restored, 1);
 	CU_ASSERT_EQUAL(sw_veth_by_id(y->sw, 10)->vlan, 300 + SW_PERSIST_BURST - 1);
 	fx_close(y);

@@ -4,7 +4,8 @@
  * the control plane (switchd/cp_schan.c) and the S-tagged datapath
  * (switchd/pipeline.c).  A switch from a configuration string, the memory
  * back-end on every port, a control plane attached, a virtual clock that
- * runs sw_run_timers() at every deadline as replay does.  The station is
+ * runs sw_run_timers() at every deadline as replay does (tests/cptest.c,
+ * the fixture the control plane tests share).  The station is
  * played with crafted LLDPDUs (lldp_encode), ECP/VDP frames and data
  * frames; what the switch sends is decoded and its bytes asserted.
  */
@@ -16,32 +17,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lldp/lldpdu.h"
 #include "switchd/admin.h"
 #include "switchd/cp_internal.h"
-#include "switchd/cplane.h"
-#include "switchd/port_be.h"
-#include "switchd/state.h"
-#include "switchd/sw.h"
-#include "switchd/swconf.h"
 #include "switchd/trace.h"
 #include "switchd/writer.h"
-#include "tests/testutil.h"
-#include "vepa/ecp.h"
-#include "vepa/vdp.h"
+#include "tests/cptest.h"
 #include "vntag/eth.h"
 
-#define SEC  1000000ull
-#define T0   (1000 * SEC)
-#define MAXP 3
-#define UP   0 /* port indexes of conf_sc */
-#define H2   1
-#define H4   2
-#define NONE (-1) /* no S-tag / no C-tag */
+#define UP 0 /* port indexes of conf_sc */
+#define H2 1
+#define H4 2
 
-static const uint8_t STATION[6] = { 0x02, 0x00, 0x00, 0x00, 0x5a, 0x01 };
 static const uint8_t BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-static const uint8_t UPMAC[6] = { 0x02, 0x00, 0x00, 0x00, 0x0a, 0x01 };
 /* h2: A, A2 on the default channel; B, C (VLAN 10) and D (VLAN 20) on S-VID
  * 100; E is what VDP associates; H on h4. */
 static const uint8_t MA[6] = { 0x52, 0x54, 0x00, 0x00, 0x01, 0x01 };
@@ -69,73 +56,7 @@ static const char *conf_sc =
 	"  { id = 6; port = \"h4\"; mac = \"52:54:00:00:04:01\"; vlan = 10; }\n"
 	");\n";
 
-/* ---- fixture (as test-cplane.c) ------------------------------------------------- */
-
-struct fx {
-	struct sw *sw;
-	struct sw_cplane *cp;
-	struct sw_mem_port *m;
-	uint64_t now, next;
-};
-
-static struct fx *
-fx_open(const char *conf_text)
-{
-	struct fx *x = calloc(1, sizeof(*x));
-	struct sw_cplane_config cc = { .seed = 1 };
-	struct sw_conf c;
-	char err[512];
-
-	x->m = calloc(MAXP, sizeof(*x->m));
-	if (sw_conf_load_string(conf_text, "test.conf", &c, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
-		CU_FAIL_FATAL("configuration");
-	}
-	x->sw = sw_create(&c, err, sizeof(err));
-	sw_conf_free(&c);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(x->sw);
-	for (unsigned i = 0; i < sw_n_ports(x->sw) && i < MAXP; i++)
-		sw_mem_attach(x->sw, i, &x->m[i]);
-	x->cp = sw_cplane_create(x->sw, &cc, err, sizeof(err));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(x->cp);
-	x->now = T0;
-	x->next = sw_run_timers(x->sw, T0);
-	return x;
-}
-
-static void
-fx_close(struct fx *x)
-{
-	sw_destroy(x->sw);
-	free(x->m);
-	free(x);
-}
-
-static void
-advance(struct fx *x, uint64_t t)
-{
-	while (x->next <= t)
-		x->next = sw_run_timers(x->sw, x->next);
-	x->now = t;
-}
-
-static void
-input(struct fx *x, unsigned port, const uint8_t *f, size_t len)
-{
-	uint64_t dl;
-
-	sw_input(x->sw, port, f, len, x->now, NULL);
-	dl = sw_next_deadline(x->sw);
-	if (dl < x->next)
-		x->next = dl < x->now ? x->now : dl;
-}
-
-static void
-clear_out(struct fx *x)
-{
-	for (unsigned i = 0; i < MAXP; i++)
-		x->m[i].n = 0;
-}
+/* ---- fixture (the rest: tests/cptest.h) -------------------------------------------- */
 
 static uint64_t
 drops(struct fx *x, unsigned port, enum sw_drop d)
@@ -151,12 +72,14 @@ veth(struct fx *x, uint32_t id)
 
 /* ---- frames ------------------------------------------------------------------------ */
 
-/* DA SA [S-tag svid] [C-tag cvid] ... : the tag stack after SA. */
+/* DA SA [S-tag svid] [C-tag cvid]: returns the length so far. */
 static size_t
-put_tags(uint8_t *out, int svid, int cvid)
+put_tags(uint8_t *out, const uint8_t *dst, const uint8_t *src, int svid, int cvid)
 {
 	size_t n = 12;
 
+	memcpy(out, dst, 6);
+	memcpy(out + 6, src, 6);
 	if (svid != NONE) {
 		vn_put_be16(out + n, VN_ETH_STAG);
 		vn_put_be16(out + n + 2, (uint16_t)svid);
@@ -174,14 +97,7 @@ put_tags(uint8_t *out, int svid, int cvid)
 static size_t
 mk_data(uint8_t *out, const uint8_t *dst, const uint8_t *src, int svid, int cvid)
 {
-	size_t n;
-
-	memcpy(out, dst, 6);
-	memcpy(out + 6, src, 6);
-	n = put_tags(out, svid, cvid);
-	vn_put_be16(out + n, 0x88B5);
-	memset(out + n + 2, 0xAB, 64 - n - 2);
-	return 64;
+	return fx_put_data(out, put_tags(out, dst, src, svid, cvid), NONE, 64);
 }
 
 struct st_lldp {
@@ -201,6 +117,7 @@ static size_t
 mk_lldp(uint8_t *out, const struct st_lldp *q)
 {
 	static struct lldp_pdu pdu; /* large: off the stack */
+	uint8_t da[6];
 	size_t n, len = 0;
 
 	memset(&pdu, 0, sizeof(pdu));
@@ -233,19 +150,13 @@ mk_lldp(uint8_t *out, const struct st_lldp *q)
 		pdu.evb.rwd = 20;
 		pdu.evb.rka = 20;
 	}
-	memcpy(out, "\x01\x80\xc2\x00\x00", 5);
-	out[5] = q->agent;
-	memcpy(out + 6, STATION, 6);
-	n = put_tags(out, q->svid, NONE);
+	memcpy(da, NCB, 5);
+	da[5] = q->agent;
+	n = put_tags(out, da, STATION, q->svid, NONE);
 	vn_put_be16(out + n, VN_ETH_LLDP);
 	n += 2;
 	CU_ASSERT_FATAL(lldp_encode(&pdu, out + n, 1500, &len, NULL) == 0);
-	n += len;
-	if (n < 60) {
-		memset(out + n, 0, 60 - n);
-		n = 60;
-	}
-	return n;
+	return fx_pad60(out, n + len);
 }
 
 /* The station of the brief: CDCP to 01-80-C2-00-00-03, role station, SComp,
@@ -269,105 +180,21 @@ mk_station_cdcp(uint8_t *out, uint16_t ttl, uint8_t agent)
 static size_t
 mk_assoc(uint8_t *out, const uint8_t *mac, uint16_t seq, int svid, uint8_t vsiid_last)
 {
-	static struct vdp_pdu pdu;
-	struct vdp_vsi v = { 0 };
+	struct vdp_vsi v = fx_vsi(VDP_TLV_ASSOC, 42, 3, vsiid_last);
 	struct vdp_filter f = { 0 };
-	uint8_t ul[1500];
-	size_t ulen = 0, n;
-	struct ecp_pdu e = { .version = ECP_VERSION,
-		.op = ECP_OP_REQUEST,
-		.subtype = ECP_SUBTYPE_VDP,
-		.seq = seq };
 
-	vdp_pdu_init(&pdu);
-	pdu.has_mgrid = true;
-	memcpy(pdu.mgrid, "vnswitch-test", 13);
-	v.mode = VDP_TLV_ASSOC;
-	v.type_id = 42;
-	v.type_version = 3;
-	v.vsiid_format = VDP_VSIID_UUID;
-	memcpy(v.vsiid, "\xa1\xb2\xc3\xd4\x00\x00\x11\x11\x22\x22\x33\x33\x44\x44\x55", 15);
-	v.vsiid[15] = vsiid_last;
-	v.fif = VDP_FIF_MAC_VID;
 	memcpy(f.mac, mac, 6);
-	CU_ASSERT_FATAL(vdp_pdu_add_vsi(&pdu, &v, &f, 1) >= 0);
-	CU_ASSERT_FATAL(vdp_encode(&pdu, ul, sizeof(ul), &ulen, NULL) == 0);
-	e.ulpdu = ul;
-	e.ulpdu_len = ulen;
-	memcpy(out, "\x01\x80\xc2\x00\x00\x00", 6);
-	memcpy(out + 6, STATION, 6);
-	n = put_tags(out, svid, NONE);
-	vn_put_be16(out + n, VN_ETH_ECP);
-	n += 2;
-	CU_ASSERT_FATAL(ecp_encode(&e, out + n, 1500, &ulen, NULL) == 0);
-	n += ulen;
-	if (n < 60) {
-		memset(out + n, 0, 60 - n);
-		n = 60;
-	}
-	return n;
+	return fx_put_vdp(
+		out, put_tags(out, NCB, STATION, svid, NONE), "vnswitch-test", &v, &f, 1, seq);
 }
 
 static size_t
 mk_ack(uint8_t *out, uint16_t seq, int svid)
 {
-	size_t n;
-
-	memcpy(out, "\x01\x80\xc2\x00\x00\x00", 6);
-	memcpy(out + 6, STATION, 6);
-	n = put_tags(out, svid, NONE);
-	vn_put_be16(out + n, VN_ETH_ECP);
-	vn_put_be16(out + n + 2, 0x1401);
-	vn_put_be16(out + n + 4, seq);
-	return n + 6;
+	return fx_put_ack(out, put_tags(out, NCB, STATION, svid, NONE), seq);
 }
 
 /* ---- what the switch sent ------------------------------------------------------------- */
-
-struct sent {
-	int svid, cvid; /* NONE when absent */
-	uint16_t type;
-	uint8_t dst[6], src[6];
-	bool lldp, ecp, has_vdp;
-	struct lldp_pdu lldp_pdu;
-	struct ecp_pdu e;
-	struct vdp_pdu vdp;
-};
-
-static struct sent S; /* large: keep it off the stack */
-
-static void
-decode_out(const uint8_t *f, size_t len, struct sent *s)
-{
-	struct vn_eth eth;
-
-	memset(s, 0, sizeof(*s));
-	s->svid = s->cvid = NONE;
-	CU_ASSERT_FATAL(vn_eth_parse(f, len, &eth, NULL) == 0);
-	memcpy(s->dst, eth.dst, 6);
-	memcpy(s->src, eth.src, 6);
-	for (unsigned i = 0; i < eth.n_tags; i++) {
-		if (eth.tags[i].tpid == VN_ETH_STAG)
-			s->svid = eth.tags[i].vid;
-		else if (eth.tags[i].tpid == VN_ETH_CTAG)
-			s->cvid = eth.tags[i].vid;
-	}
-	s->type = eth.type;
-	if (eth.type == VN_ETH_LLDP) {
-		s->lldp = true;
-		CU_ASSERT_FATAL(lldp_decode(f + eth.payload_off, len - eth.payload_off,
-					&s->lldp_pdu, NULL) == 0);
-	} else if (eth.type == VN_ETH_ECP) {
-		s->ecp = true;
-		CU_ASSERT_FATAL(ecp_decode(f + eth.payload_off, len - eth.payload_off, &s->e,
-					NULL) == 0);
-		if (s->e.op == ECP_OP_REQUEST) {
-			CU_ASSERT_FATAL(
-				vdp_decode(s->e.ulpdu, s->e.ulpdu_len, &s->vdp, NULL) == 0);
-			s->has_vdp = true;
-		}
-	}
-}
 
 /* Data frames (0x88B5) port p sent since clear_out. */
 static unsigned
@@ -415,30 +242,6 @@ lldp_out(struct fx *x, unsigned p, uint8_t agent, int svid, unsigned k, unsigned
 	return NULL;
 }
 
-/* The k-th VDPDU port p sent with S-VID svid, decoded into S. */
-static const struct sent *
-vdp_out(struct fx *x, unsigned p, int svid, unsigned k)
-{
-	for (unsigned i = 0; i < x->m[p].n; i++) {
-		decode_out(x->m[p].data[i], x->m[p].len[i], &S);
-		if (S.has_vdp && S.svid == svid && k-- == 0)
-			return &S;
-	}
-	return NULL;
-}
-
-static unsigned
-count_acks(struct fx *x, unsigned p, int svid, uint16_t seq)
-{
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < x->m[p].n; i++) {
-		decode_out(x->m[p].data[i], x->m[p].len[i], &S);
-		n += S.ecp && S.e.op == ECP_OP_ACK && S.e.seq == seq && S.svid == svid;
-	}
-	return n;
-}
-
 /* The station's CDCP TLV arrives and the switch runs its timers: channel 2
  * gets S-VID 100 (the pool's first). */
 static void
@@ -455,46 +258,21 @@ grant(struct fx *x, uint16_t ttl)
 static char *
 render(struct fx *x, void (*fn)(struct sw_writer *, struct sw_cplane *))
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	struct sw_writer w;
+	struct fx_json j;
 
-	sw_writer_init(&w, SW_FMT_JSON, mem);
-	fn(&w, x->cp);
-	sw_writer_finish(&w);
-	fclose(mem);
-	return buf;
+	fx_json_open(&j);
+	fn(&j.w, x->cp);
+	return fx_json_close(&j);
 }
 
 static char *
 render_neighbors(struct fx *x)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	struct sw_writer w;
+	struct fx_json j;
 
-	sw_writer_init(&w, SW_FMT_JSON, mem);
-	sw_cplane_show_lldp_neighbors(&w, x->cp, x->now);
-	sw_writer_finish(&w);
-	fclose(mem);
-	return buf;
-}
-
-static char *
-render_state(struct fx *x)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	struct sw_writer w;
-
-	sw_writer_init(&w, SW_FMT_JSON, mem);
-	sw_state_dump(&w, x->sw, x->now);
-	sw_writer_finish(&w);
-	fclose(mem);
-	return buf;
+	fx_json_open(&j);
+	sw_cplane_show_lldp_neighbors(&j.w, x->cp, x->now);
+	return fx_json_close(&j);
 }
 
 /* ---- CDCP -------------------------------------------------------------------------- */

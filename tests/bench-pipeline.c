@@ -634,14 +634,18 @@ figure_replay(double seconds)
 	       "files\n"
 	       "        (port_pcap.c), best of %u rounds (%.1f s)\n",
 		(unsigned long long)total, rounds, wall_s() - t0);
-	printf("  pipeline   %6.2f Mpps per core %6.1f ns/frame  %5.2f x the floor (target: "
-	       ">= 10 Mpps, <= 2 x)\n",
-		best[2].fps / 1e6, 1e9 / best[2].fps, best[0].fps / best[2].fps);
+	printf("  pipeline   %6.2f Mpps per core %6.1f ns/frame  %5.2f x the floor (target <= 2 "
+	       "x: %s)\n",
+		best[2].fps / 1e6, 1e9 / best[2].fps, best[0].fps / best[2].fps,
+		best[0].fps / best[2].fps <= 2 ? "met" : "missed");
 	printf("  no policy  %6.2f Mpps per core %6.1f ns/frame  %5.2f x the floor\n",
 		best[1].fps / 1e6, 1e9 / best[1].fps, best[0].fps / best[1].fps);
 	printf("  I/O floor  %6.2f Mpps per core %6.1f ns/frame  (the same replay, a pipeline "
 	       "that copies each frame out)\n",
 		best[0].fps / 1e6, 1e9 / best[0].fps);
+	printf("  (the >= 10 Mpps target is the pipeline's own, below: the replay path alone "
+	       "is %.1f Mpps)\n",
+		best[0].fps / 1e6);
 }
 
 static void

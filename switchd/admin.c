@@ -258,7 +258,12 @@ sw_veth_set(struct sw *sw, uint32_t id, const struct sw_veth_change *ch, uint64_
 				sw->veths[owner].id);
 			return -1;
 		}
-		if (nv.port != v->port && np->n_veths >= np->max_veths) {
+		/* Nor what a VSI's PRE-ASSOCIATE with RR holds (cplane.h). */
+		if (sw_cplane_rsv_check(sw->cp, &nv, false, err, errlen))
+			return -1;
+		if (nv.port != v->port &&
+			np->n_veths + sw_cplane_rsv_veths(sw->cp, (int)np->idx) >=
+				np->max_veths) {
 			snprintf(err, errlen, "port '%s' is at max_veths = %u", np->name,
 				np->max_veths);
 			return -1;
@@ -431,6 +436,9 @@ sw_profile_set(
 		nv.vlan = vlan;
 		e = sw_htab_find(&sw->by_bind, sw_bind_k1(&nv), sw_bind_k2(&nv));
 		owner = e ? e->val : sw_mac_owner(sw, vlan, v->mac);
+		/* A MAC reserved in that VLAN (cplane.h) is taken too. */
+		if (sw_cplane_rsv_check(sw->cp, &nv, false, err, errlen))
+			return -1;
 		if (owner >= 0 && owner != (int32_t)s) {
 			char m[18];
 
@@ -544,9 +552,11 @@ sw_port_set(struct sw *sw, const char *port, const char *key, const char *value,
 				value, SW_CEIL_MAX_VETHS);
 			return -1;
 		}
-		if (n < p->n_veths) {
-			snprintf(err, errlen, "max_veths: port '%s' already has %u vEths", port,
-				p->n_veths);
+		if (n < p->n_veths + sw_cplane_rsv_veths(sw->cp, (int)p->idx)) {
+			snprintf(err, errlen,
+				"max_veths: port '%s' already has %u vEths (%u more reserved by "
+				"VDP)",
+				port, p->n_veths, sw_cplane_rsv_veths(sw->cp, (int)p->idx));
 			return -1;
 		}
 		p->max_veths = (uint32_t)n;

@@ -46,14 +46,24 @@ enum cp_chan_kind {
 #define CP_FILTERS      16 /* filter entries kept per VSI (lldpad sends 1..2) */
 #define CP_ECP_QUEUE    16
 
-/* A VSI that has a vEth: the VSI key (Manager ID, VSI ID format and ID;
- * vdp_bridge keys on the Manager ID too) and the vEth id. */
+/* A VSI that has a vEth (used): the VSI key (Manager ID, VSI ID format
+ * and ID; vdp_bridge keys on the Manager ID too) and the vEth id.  Or a
+ * VSI pre-associated with resource reservation (rsv, never with used;
+ * cp_vdp.c): the same key and what its ASSOCIATE will take, held for it
+ * until then (cplane.h, "Resource reservation"). */
 struct cp_link {
 	bool used;
+	bool rsv;
 	uint8_t mgrid[VDP_MGRID_LEN];
 	uint8_t fmt;
 	uint8_t vsiid[VDP_VSIID_LEN];
 	uint32_t veth;
+	/* rsv: the VLAN, the profile and the MACs (in request order; on a
+	 * VEPA port the first is the binding) the vEth will have. */
+	uint16_t rsv_vlan;
+	uint8_t rsv_n_macs;
+	int32_t rsv_profile;
+	uint8_t rsv_macs[1 + SW_VETH_EXTRA_MACS][VN_ETH_ALEN];
 };
 
 /* The last request the channel refused that left no VSI behind. */
@@ -137,6 +147,7 @@ struct cp_port {
 	uint64_t cdcp_resets; /* station gone: back to the default channel */
 	uint64_t cdcp_changed_us;
 	struct cp_schan *schans[SW_SCHAN_SLOTS];
+	uint32_t n_rsv; /* reservations on the port's channels (cp_vdp.c) */
 };
 
 /* The EVB state of an S-channel (the port's own is in struct cp_port). */
@@ -186,7 +197,19 @@ struct sw_cplane {
 		uint64_t migrations; /* VSIs moved to another port or channel */
 		uint64_t pending;    /* pre-associations elsewhere with the M hint */
 		uint64_t migration_refused; /* requests for a VSI active elsewhere */
+		uint64_t reserved;          /* ... for what another VSI's reservation holds */
 	} refused;
+	/* Reservations (PRE-ASSOCIATE with resource reservation, cp_vdp.c):
+	 * how many (each holds a vEth on its port and switch-wide), the extra
+	 * bound MACs they hold (against max_veths, as sw.n_extra_macs), and
+	 * their MACs, once per VLAN switch-wide as by_mac binds them: k1 =
+	 * SW_FDB_K1(vlan, mac), val = the link as in by_veth.  rsv_mac is
+	 * allocated by the first reservation (2 x max_veths entries: each
+	 * reservation holds a vEth and its extra MACs count against
+	 * max_veths, so it never fills), freed by sw_cplane_destroy. */
+	uint32_t n_rsv;
+	uint32_t rsv_extra;
+	struct sw_htab rsv_mac;
 	/* The clock of the call in progress: the machines' send callbacks
 	 * take no time, the back-ends do. */
 	uint64_t now;
@@ -262,5 +285,7 @@ struct cp_link *cp_vdp_link_of(struct cp_chan *ch, const struct vdp_bridge_vsi *
 /* The channel and link of VDP vEth 'id', or false. */
 bool cp_vdp_find_veth(
 	struct sw_cplane *cp, uint32_t id, struct cp_chan **ch, struct cp_link **l);
+/* The reservation of a VSI record, or NULL. */
+const struct cp_link *cp_vdp_rsv_of(const struct cp_chan *ch, const struct vdp_bridge_vsi *vsi);
 
 #endif /* SWITCHD_CP_INTERNAL_H */

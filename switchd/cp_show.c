@@ -417,6 +417,32 @@ cp_w_vsiid(struct sw_writer *w, uint8_t fmt, const uint8_t *vsiid)
 		sw_w_str(w, "vsiid", "VSI ID", t);
 }
 
+/* What a VSI pre-associated with RR holds for its ASSOCIATE (cplane.h,
+ * "Resource reservation"): the same keys for every VSI, held or not. */
+static void
+cp_w_rsv(struct sw_writer *w, const struct cp_chan *ch, const struct cp_link *r)
+{
+	const struct sw *sw = ch->port->cp->sw;
+
+	sw_w_obj_start(w, "reservation", "Reservation");
+	sw_w_bool(w, "held", "Held", r != NULL);
+	sw_w_str(w, "port", "vEth on port", r ? sw->ports[ch->port->idx].name : "");
+	sw_w_uint(w, "vlan", "VLAN", r ? r->rsv_vlan : 0);
+	sw_w_str(w, "profile", "Profile",
+		r && r->rsv_profile >= 0 && (size_t)r->rsv_profile < sw->n_profiles
+			? sw->profiles[r->rsv_profile].name
+			: "");
+	sw_w_list_start(w, "macs", "MACs");
+	for (uint8_t i = 0; r && i < r->rsv_n_macs; i++) {
+		char m[18];
+
+		vn_eth_format_mac(r->rsv_macs[i], m);
+		sw_w_str(w, NULL, NULL, m);
+	}
+	sw_w_list_end(w);
+	sw_w_obj_end(w);
+}
+
 static void
 cp_w_vsi(struct sw_writer *w, const struct cp_chan *ch, const struct vdp_bridge_vsi *v)
 {
@@ -458,6 +484,7 @@ cp_w_vsi(struct sw_writer *w, const struct cp_chan *ch, const struct vdp_bridge_
 		vdp_bridge_vsi_deadline(ch->vdp, v) - v->refreshed_us);
 	sw_w_uint(w, "expires_us", "Expires (us)", vdp_bridge_vsi_deadline(ch->vdp, v));
 	sw_w_uint(w, "veth", "vEth", l ? l->veth : 0);
+	cp_w_rsv(w, ch, cp_vdp_rsv_of(ch, v));
 }
 
 static void

@@ -10,6 +10,19 @@
  * agree.  The one way the machine could still refuse after admit() said yes
  * (a VID or PCP it cannot send, which admit() never produces) is caught by
  * cp_vdp_reconcile() after the VDPDU.
+ *
+ * Resource reservation (PRE-ASSOCIATE with RR, cplane.h): admit() of an
+ * RR request plans the VSI as for an ASSOCIATE and holds what the plan
+ * needs in a reservation link (struct cp_link, rsv): one vEth on the port
+ * and switch-wide, its extra bound MACs, its MACs in its VLAN (rsv_mac)
+ * and, on a VN-Tag / E-Tag channel, the vif / E-CID.  Every plan counts
+ * the reservations of the other VSIs as taken; the VSI's own ASSOCIATE
+ * turns its reservation link into its vEth link.  release() of the record
+ * (DE-ASSOCIATE, keep-alive expiry, HARD, port or S-channel gone), or a
+ * change to PRE-ASSOCIATE, gives the reservation up; cp_vdp_reconcile()
+ * drops any whose record is no longer pre-associated with RR.  Other
+ * makers of vEths (the CLI, auto-create, reload) ask
+ * sw_cplane_rsv_check().
  */
 #include <config.h>
 
@@ -28,6 +41,11 @@ struct cp_plan {
 	size_t n_macs; /* distinct MAC filters, in request order */
 	uint8_t macs[1 + SW_VETH_EXTRA_MACS][VN_ETH_ALEN];
 	int32_t self; /* slot of the VSI's vEth, -1 if it has none */
+	/* The VSI's own reservation on this channel (its link value, -1 for
+	 * none): what it holds is not in the way of its own request. */
+	int32_t own_rsv;
+	/* The refusal is for what another VSI's reservation holds. */
+	bool rsv_hit;
 	/* A migration (cplane.h): the VSI's vEth is on this other channel
 	 * (its slot is self); NULL otherwise. */
 	struct cp_chan *from_ch;
@@ -75,17 +93,32 @@ cp_vsi_key(const struct sw_cplane *cp, uint8_t fmt, const uint8_t *vsiid, uint64
 	*k2 = (uint32_t)(b ^ b >> 32);
 }
 
+/* The link a by_veth / by_vsi / rsv_mac value names, in use or not. */
 static struct cp_link *
-cp_link_at(struct sw_cplane *cp, int32_t val, struct cp_chan **ch)
+cp_link_slot(const struct sw_cplane *cp, int32_t val, struct cp_chan **ch)
 {
 	uint32_t v = (uint32_t)val, port = v >> 20, chan = v >> 8 & 0xFFF, link = v & 0xFF;
 
 	if (port >= cp->n_ports || chan >= cp->ports[port].n_chans)
 		return NULL;
 	*ch = cp->ports[port].chans[chan];
-	if (link >= (*ch)->n_links || !(*ch)->links[link].used)
+	if (link >= (*ch)->n_links)
 		return NULL;
 	return &(*ch)->links[link];
+}
+
+static struct cp_link *
+cp_link_at(struct sw_cplane *cp, int32_t val, struct cp_chan **ch)
+{
+	struct cp_link *l = cp_link_slot(cp, val, ch);
+
+	return l && l->used ? l : NULL;
+}
+
+static int32_t
+cp_link_val(const struct cp_chan *ch, const struct cp_link *l)
+{
+	return CP_LINK_VAL(ch->port->idx, ch->index, (uint32_t)(l - ch->links));
 }
 
 /* The link of VSI ID (fmt, vsiid) anywhere on the switch, or NULL. */
@@ -165,6 +198,208 @@ cp_vdp_find_veth(struct sw_cplane *cp, uint32_t id, struct cp_chan **ch, struct 
 	return e && (*l = cp_link_at(cp, e->val, ch)) != NULL;
 }
 
+/* A free link of channel ch (neither a vEth's nor a reservation), or NULL
+ * (never: the links are as many as the machine's VSI records, and a
+ * record has one link at most). */
+static struct cp_link *
+cp_link_free(struct cp_chan *ch)
+{
+	for (uint16_t i = 0; i < ch->n_links; i++)
+		if (!ch->links[i].used && !ch->links[i].rsv)
+			return &ch->links[i];
+	return NULL;
+}
+
+static const char *
+cp_vsiid_text(const uint8_t fmt, const uint8_t *vsiid, char *buf, size_t n)
+{
+	if (vdp_vsiid_format_text(fmt, vsiid, buf, n) < 0)
+		snprintf(buf, n, "(format %u)", fmt);
+	return buf;
+}
+
+/* ---- reservations ----------------------------------------------------------------- */
+
+static struct cp_link *
+cp_rsv_find(const struct cp_chan *ch, const uint8_t *mgrid, uint8_t fmt, const uint8_t *vsiid)
+{
+	for (uint16_t i = 0; i < ch->n_links; i++) {
+		struct cp_link *l = &ch->links[i];
+
+		if (l->rsv && l->fmt == fmt && !memcmp(l->vsiid, vsiid, VDP_VSIID_LEN) &&
+			!memcmp(l->mgrid, mgrid, VDP_MGRID_LEN))
+			return l;
+	}
+	return NULL;
+}
+
+const struct cp_link *
+cp_vdp_rsv_of(const struct cp_chan *ch, const struct vdp_bridge_vsi *vsi)
+{
+	return cp_rsv_find(ch, vsi->mgrid, vsi->vsiid_format, vsi->vsiid);
+}
+
+/* The extra bound MACs (sw.n_extra_macs) of a vEth with n MACs on ch's
+ * port: the first MAC binds on a VEPA port, the vif / E-CID elsewhere. */
+static size_t
+cp_extra_of(const struct cp_chan *ch, size_t n)
+{
+	bool by_mac = ch->port->cp->sw->ports[ch->port->idx].mode == SW_MODE_VEPA;
+
+	return by_mac ? (n ? n - 1 : 0) : n;
+}
+
+/* "VSI ID on PORT CHANNEL" of a reservation (refusal reasons). */
+static void
+cp_rsv_describe(const struct sw_cplane *cp, int32_t val, char *buf, size_t n)
+{
+	char id[VDP_VSIID_TEXT_MAX], where[32];
+	struct cp_chan *ch = NULL;
+	const struct cp_link *l = cp_link_slot(cp, val, &ch);
+
+	if (!l || !l->rsv) {
+		snprintf(buf, n, "another VSI"); /* not reached: rsv_mac is exact */
+		return;
+	}
+	cp_chan_describe(ch, where, sizeof(where));
+	snprintf(buf, n, "VSI %s on %s %s", cp_vsiid_text(l->fmt, l->vsiid, id, sizeof(id)),
+		cp->sw->ports[ch->port->idx].name, where);
+}
+
+/* Give reservation l up: its MACs, its vEth and its extra MACs go back to
+ * everyone, the link is free. */
+static void
+cp_rsv_release(struct cp_chan *ch, struct cp_link *l)
+{
+	struct sw_cplane *cp = ch->port->cp;
+	int32_t val = cp_link_val(ch, l);
+
+	for (uint8_t i = 0; cp->rsv_mac.ent && i < l->rsv_n_macs; i++) {
+		struct sw_htab_ent *e =
+			sw_htab_find(&cp->rsv_mac, SW_FDB_K1(l->rsv_vlan, l->rsv_macs[i]), 0);
+
+		if (e && e->val == val)
+			sw_htab_remove(&cp->rsv_mac, e);
+	}
+	cp->n_rsv--;
+	ch->port->n_rsv--;
+	cp->rsv_extra -= (uint32_t)cp_extra_of(ch, l->rsv_n_macs);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Hold what plan pl needs for the VSI: a new reservation, or its own one
+ * replaced.  The plan checked that no other VSI and no vEth holds any of
+ * it, and made rsv_mac (cp_plan). */
+static void
+cp_rsv_hold(struct cp_chan *ch, const struct vdp_vsi *req, const uint8_t *mgrid,
+	const struct cp_plan *pl)
+{
+	struct sw_cplane *cp = ch->port->cp;
+	struct cp_link *l = cp_rsv_find(ch, mgrid, req->vsiid_format, req->vsiid);
+	int32_t val;
+
+	if (l)
+		cp_rsv_release(ch, l);
+	l = cp_link_free(ch);
+	if (!l || !cp->rsv_mac.ent)
+		return; /* not reached (cp_link_free, cp_plan) */
+	l->rsv = true;
+	memcpy(l->mgrid, mgrid, VDP_MGRID_LEN);
+	l->fmt = req->vsiid_format;
+	memcpy(l->vsiid, req->vsiid, VDP_VSIID_LEN);
+	l->rsv_vlan = pl->vlan;
+	l->rsv_profile = pl->profile;
+	l->rsv_n_macs = (uint8_t)pl->n_macs;
+	memcpy(l->rsv_macs, pl->macs, pl->n_macs * VN_ETH_ALEN);
+	val = cp_link_val(ch, l);
+	/* rsv_mac holds 2 x max_veths entries and the reservations' MACs
+	 * never pass that: the inserts cannot fail. */
+	for (size_t i = 0; i < pl->n_macs; i++)
+		sw_htab_insert(&cp->rsv_mac, SW_FDB_K1(pl->vlan, pl->macs[i]), 0, val, 0);
+	cp->n_rsv++;
+	ch->port->n_rsv++;
+	cp->rsv_extra += (uint32_t)cp_extra_of(ch, pl->n_macs);
+	ch->admitted = true; /* cp_vdp_reconcile checks it after the VDPDU */
+}
+
+/* The VSI's reservation on ch, if any, goes (a change to PRE-ASSOCIATE). */
+static void
+cp_rsv_drop(struct cp_chan *ch, const uint8_t *mgrid, uint8_t fmt, const uint8_t *vsiid)
+{
+	struct cp_link *l = cp_rsv_find(ch, mgrid, fmt, vsiid);
+
+	if (l)
+		cp_rsv_release(ch, l);
+}
+
+uint32_t
+sw_cplane_rsv_veths(const struct sw_cplane *cp, int port)
+{
+	if (!cp)
+		return 0;
+	if (port < 0)
+		return cp->n_rsv;
+	return (unsigned)port < cp->n_ports ? cp->ports[port].n_rsv : 0;
+}
+
+int
+sw_cplane_rsv_check(
+	const struct sw_cplane *cp, const struct sw_veth *v, bool room, char *why, size_t wn)
+{
+	const struct sw *sw;
+	const struct sw_port *p;
+	char who[96], m[18];
+
+	if (!cp || !cp->n_rsv || v->port >= cp->n_ports)
+		return 0; /* nothing reserved: nothing in the way */
+	sw = cp->sw;
+	p = &sw->ports[v->port];
+	if (v->kind == SW_BIND_MAC && cp->rsv_mac.ent) {
+		const struct sw_htab_ent *e =
+			sw_htab_find(&cp->rsv_mac, SW_FDB_K1(v->vlan, v->mac), 0);
+
+		if (e) {
+			cp_rsv_describe(cp, e->val, who, sizeof(who));
+			vn_eth_format_mac(v->mac, m);
+			snprintf(why, wn, "MAC %s in VLAN %u is reserved for %s", m, v->vlan,
+				who);
+			return -1;
+		}
+	}
+	if (v->kind == SW_BIND_VIF || v->kind == SW_BIND_ECID) {
+		const struct cp_port *pp = &cp->ports[v->port];
+		uint8_t kind = v->kind == SW_BIND_VIF ? CP_CHAN_VIF : CP_CHAN_ECID;
+
+		for (uint32_t c = 0; c < pp->n_chans; c++) {
+			const struct cp_chan *ch = pp->chans[c];
+
+			if (ch->kind != kind || ch->id != v->key)
+				continue;
+			for (uint16_t i = 0; i < ch->n_links; i++)
+				if (ch->links[i].rsv) {
+					cp_rsv_describe(cp, cp_link_val(ch, &ch->links[i]), who,
+						sizeof(who));
+					snprintf(why, wn, "%s %u on port %s is reserved for %s",
+						cp_chan_kind_name(kind), v->key, p->name, who);
+					return -1;
+				}
+		}
+	}
+	if (room && p->n_veths + cp->ports[v->port].n_rsv >= p->max_veths) {
+		snprintf(why, wn,
+			"port '%s' is at max_veths = %u (%u vEths, %u reserved by VDP)",
+			p->name, p->max_veths, p->n_veths, cp->ports[v->port].n_rsv);
+		return -1;
+	}
+	if (room && sw->n_veths + cp->n_rsv >= sw->max_veths) {
+		snprintf(why, wn,
+			"the switch is at max_veths = %u (%u vEths, %u reserved by VDP)",
+			sw->max_veths, sw->n_veths, cp->n_rsv);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- admission --------------------------------------------------------------------- */
 
 /* A request on this channel for what vEth 'slot' holds: evidence for the
@@ -178,14 +413,6 @@ cp_audit_conflict(struct cp_chan *ch, int32_t slot)
 	snprintf(where, sizeof(where), "%s %s", ch->port->cp->sw->ports[ch->port->idx].name,
 		chan);
 	sw_audit_conflict(ch->port->cp->sw, slot, ch->port->idx, where, ch->port->cp->now);
-}
-
-static const char *
-cp_vsiid_text(const uint8_t fmt, const uint8_t *vsiid, char *buf, size_t n)
-{
-	if (vdp_vsiid_format_text(fmt, vsiid, buf, n) < 0)
-		snprintf(buf, n, "(format %u)", fmt);
-	return buf;
 }
 
 static int32_t
@@ -242,9 +469,14 @@ cp_plan_migration(struct cp_chan *ch, const struct vdp_vsi *req, uint8_t mode,
 	return 0;
 }
 
-/* Check a request against the switch (cplane.h, "VDP admission"); fills
- * the plan.  cur: the VSI's record on this channel, NULL for a new VSI.
- * Returns 0 or an enum vdp_error with the reason in why. */
+/* Check a request against the switch (cplane.h, "VDP admission" and
+ * "Resource reservation"); fills the plan.  cur: the VSI's record on this
+ * channel, NULL for a new VSI.  What other VSIs' reservations hold counts
+ * as taken; the VSI's own reservation does not.  A PRE-ASSOCIATE with RR
+ * needs what an ASSOCIATE of a new VSI needs: a vEth on the port and
+ * switch-wide (even when its vEth is on another channel and may move
+ * here: until the ASSOCIATE it stays there), its extra MACs, its MACs and
+ * vif / E-CID.  Returns 0 or an enum vdp_error with the reason in why. */
 static int
 cp_plan(struct cp_chan *ch, const struct vdp_vsi *req, const struct vdp_filter *f, size_t n,
 	uint8_t mode, const uint8_t *mgrid, const struct vdp_bridge_vsi *cur,
@@ -259,10 +491,19 @@ cp_plan(struct cp_chan *ch, const struct vdp_vsi *req, const struct vdp_filter *
 	const struct cp_link *l = cp_link_find(ch, mgrid, req->vsiid_format, req->vsiid);
 	const struct sw_veth *self = l ? sw_veth_by_id(sw, l->veth) : NULL;
 	size_t old_extra = self ? self->n_extra_macs : 0, new_extra;
-	char m[18];
+	const struct cp_link *own = cp_rsv_find(ch, mgrid, req->vsiid_format, req->vsiid);
+	bool rr = mode == VDP_TLV_PREASSOC_RR, need_port, need_sw;
+	/* What the other VSIs' reservations hold: on this port, switch-wide,
+	 * extra MACs. */
+	uint32_t rsv_port = ch->port->n_rsv - (own ? 1 : 0);
+	uint32_t rsv_all = cp->n_rsv - (own ? 1 : 0);
+	uint64_t rsv_extra = cp->rsv_extra - (own ? cp_extra_of(ch, own->rsv_n_macs) : 0);
+	uint64_t extra_room;
+	char m[18], who[96];
 
 	memset(pl, 0, sizeof(*pl));
 	pl->self = self ? (int32_t)(self - sw->veths) : -1;
+	pl->own_rsv = own ? cp_link_val(ch, own) : -1;
 	if (!cur && cp->n_vsi >= sw->conf.max_vsis && sw->conf.max_vsis) {
 		pl->ref = CP_REF_VSI_LIMIT;
 		snprintf(why, wn, "the switch is at max_vsis = %u", sw->conf.max_vsis);
@@ -354,6 +595,19 @@ cp_plan(struct cp_chan *ch, const struct vdp_vsi *req, const struct vdp_filter *
 				sw->veths[owner].id);
 			return VDP_ERR_INVALID_VID_GROUP_MAC;
 		}
+		/* Reserved for another VSI: refused as a bound one is. */
+		e = cp->rsv_mac.ent
+			? sw_htab_find(&cp->rsv_mac, SW_FDB_K1(pl->vlan, pl->macs[i]), 0)
+			: NULL;
+		if (e && e->val != pl->own_rsv) {
+			pl->ref = CP_REF_BINDING;
+			pl->rsv_hit = true;
+			cp_rsv_describe(cp, e->val, who, sizeof(who));
+			vn_eth_format_mac(pl->macs[i], m);
+			snprintf(why, wn, "MAC %s in VLAN %u is reserved for %s", m, pl->vlan,
+				who);
+			return VDP_ERR_INVALID_VID_GROUP_MAC;
+		}
 	}
 	if (!by_mac) {
 		enum sw_bind kind = ch->kind == CP_CHAN_VIF ? SW_BIND_VIF : SW_BIND_ECID;
@@ -368,23 +622,54 @@ cp_plan(struct cp_chan *ch, const struct vdp_vsi *req, const struct vdp_filter *
 				sw->veths[e->val].id);
 			return VDP_ERR_OTHER;
 		}
+		/* The channel's vif / E-CID reserved for another VSI. */
+		for (uint16_t i = 0; i < ch->n_links; i++) {
+			if (!ch->links[i].rsv || &ch->links[i] == own)
+				continue;
+			pl->ref = CP_REF_BINDING;
+			pl->rsv_hit = true;
+			cp_rsv_describe(cp, cp_link_val(ch, &ch->links[i]), who, sizeof(who));
+			snprintf(why, wn, "%s %u on port %s is reserved for %s",
+				cp_chan_kind_name(ch->kind), ch->id, p->name, who);
+			return VDP_ERR_OTHER;
+		}
 	}
 	new_extra = by_mac ? (pl->n_macs ? pl->n_macs - 1 : 0) : pl->n_macs;
-	if (new_extra > old_extra && new_extra - old_extra > sw->max_veths - sw->n_extra_macs) {
-		snprintf(why, wn, "the switch has no room for %zu more bound MACs",
-			new_extra - old_extra);
+	/* A reservation holds all its extra MACs (the vEth it may replace
+	 * keeps its own until the ASSOCIATE). */
+	if (rr)
+		old_extra = 0;
+	extra_room = sw->n_extra_macs + rsv_extra < sw->max_veths
+		? sw->max_veths - sw->n_extra_macs - rsv_extra
+		: 0;
+	if (new_extra > old_extra && new_extra - old_extra > extra_room) {
+		pl->rsv_hit = new_extra - old_extra <= sw->max_veths - sw->n_extra_macs;
+		snprintf(why, wn, "the switch has no room for %zu more bound MACs%s",
+			new_extra - old_extra, pl->rsv_hit ? " (reserved by VDP)" : "");
 		return VDP_ERR_INSUFFICIENT_RESOURCES;
 	}
-	/* A vEth that moves in from another port counts on this one. */
-	if ((pl->self < 0 || (pl->from && sw->veths[pl->self].port != p->idx)) &&
-		p->n_veths >= p->max_veths) {
+	/* A vEth that moves in from another port counts on this one; a
+	 * reservation holds one whatever the VSI has elsewhere. */
+	need_port = rr || pl->self < 0 || (pl->from && sw->veths[pl->self].port != p->idx);
+	if (need_port && p->n_veths + rsv_port >= p->max_veths) {
 		pl->ref = CP_REF_VETH_LIMIT;
-		snprintf(why, wn, "port %s is at max_veths = %u", p->name, p->max_veths);
+		pl->rsv_hit = p->n_veths < p->max_veths;
+		snprintf(why, wn, "port %s is at max_veths = %u%s", p->name, p->max_veths,
+			pl->rsv_hit ? " (with the vEths reserved by VDP)" : "");
 		return VDP_ERR_INSUFFICIENT_RESOURCES;
 	}
-	if (pl->self < 0 && sw->n_veths >= sw->max_veths) {
+	need_sw = rr || pl->self < 0;
+	if (need_sw && sw->n_veths + rsv_all >= sw->max_veths) {
 		pl->ref = CP_REF_VETH_LIMIT;
-		snprintf(why, wn, "the switch is at max_veths = %u", sw->max_veths);
+		pl->rsv_hit = sw->n_veths < sw->max_veths;
+		snprintf(why, wn, "the switch is at max_veths = %u%s", sw->max_veths,
+			pl->rsv_hit ? " (with the vEths reserved by VDP)" : "");
+		return VDP_ERR_INSUFFICIENT_RESOURCES;
+	}
+	/* The reservations' MAC table, made by the first one. */
+	if (rr && !cp->rsv_mac.ent && sw_htab_init(&cp->rsv_mac, 2 * sw->max_veths)) {
+		memset(&cp->rsv_mac, 0, sizeof(cp->rsv_mac));
+		snprintf(why, wn, "no memory for the reservations' table");
 		return VDP_ERR_INSUFFICIENT_RESOURCES;
 	}
 	return 0;
@@ -430,17 +715,6 @@ cp_veth_move(struct cp_chan *ch, int32_t slot, const struct cp_plan *pl)
 	sw_veth_index(sw, slot);
 }
 
-/* A free link of channel ch, or NULL (never: the links are as many as
- * the machine's VSI records). */
-static struct cp_link *
-cp_link_free(struct cp_chan *ch)
-{
-	for (uint16_t i = 0; i < ch->n_links; i++)
-		if (!ch->links[i].used)
-			return &ch->links[i];
-	return NULL;
-}
-
 /* ASSOCIATE with the M hint for a VSI suspended (S hint) on another
  * channel: its vEth moves here with its id, counters and policy; the old
  * station is told by an unsolicited DE-ASSOCIATE (its machine is another
@@ -452,12 +726,18 @@ cp_migrate(struct cp_chan *ch, const struct vdp_vsi *req, const uint8_t *mgrid,
 	struct sw_cplane *cp = ch->port->cp;
 	struct sw *sw = cp->sw;
 	struct cp_chan *och = pl->from_ch;
-	struct cp_link *l = cp_link_free(ch), *ol = pl->from;
+	struct cp_link *l = cp_rsv_find(ch, mgrid, req->vsiid_format, req->vsiid),
+		       *ol = pl->from;
 	const struct vdp_bridge_vsi *ov;
 	char id[VDP_VSIID_TEXT_MAX], from[32], to[32];
 	const char *from_port = sw->ports[och->port->idx].name;
 	uint32_t veth = ol->veth;
 
+	/* Its reservation here, if it made one, becomes its vEth's link. */
+	if (l)
+		cp_rsv_release(ch, l);
+	else
+		l = cp_link_free(ch);
 	if (!l) {
 		snprintf(why, wn, "no free VSI link on this channel"); /* not reached */
 		return -1;
@@ -500,6 +780,7 @@ cp_apply(struct cp_chan *ch, const struct vdp_vsi *req, const uint8_t *mgrid,
 	struct sw_conf_veth cv = { 0 };
 	char id[VDP_VSIID_TEXT_MAX], where[32];
 	struct cp_link *l = NULL;
+	bool had_rsv;
 	int32_t slot;
 
 	cp_vsiid_text(req->vsiid_format, req->vsiid, id, sizeof(id));
@@ -514,9 +795,11 @@ cp_apply(struct cp_chan *ch, const struct vdp_vsi *req, const uint8_t *mgrid,
 			req->type_version, pl->vlan);
 		return 0;
 	}
-	for (uint16_t i = 0; i < ch->n_links && !l; i++)
-		if (!ch->links[i].used)
-			l = &ch->links[i];
+	/* The VSI's reservation, if it made one, becomes its vEth's link once
+	 * the vEth is made (until then it still holds everything). */
+	l = cp_rsv_find(ch, mgrid, req->vsiid_format, req->vsiid);
+	if (!l)
+		l = cp_link_free(ch);
 	if (!l) {
 		snprintf(why, wn, "no free VSI link on channel %s", where); /* not reached */
 		return -1;
@@ -534,6 +817,9 @@ cp_apply(struct cp_chan *ch, const struct vdp_vsi *req, const uint8_t *mgrid,
 	snprintf(cv.profile, sizeof(cv.profile), "%s", sw->profiles[pl->profile].name);
 	if (sw_veth_add_macs(sw, &cv, SW_ORIGIN_VDP, extra, n_extra, now, &slot, why, wn))
 		return -1;
+	had_rsv = l->rsv;
+	if (had_rsv)
+		cp_rsv_release(ch, l);
 	l->used = true;
 	memcpy(l->mgrid, mgrid, VDP_MGRID_LEN);
 	l->fmt = req->vsiid_format;
@@ -541,8 +827,9 @@ cp_apply(struct cp_chan *ch, const struct vdp_vsi *req, const uint8_t *mgrid,
 	l->veth = cv.id;
 	cp_link_index(ch, l);
 	ch->admitted = true;
-	sw_event_log(sw, cv.id, SW_EV_ASSOCIATED, now, "VSI %s type %u v%u on %s %s, vlan %u",
-		id, req->type_id, req->type_version, p->name, where, pl->vlan);
+	sw_event_log(sw, cv.id, SW_EV_ASSOCIATED, now, "VSI %s type %u v%u on %s %s, vlan %u%s",
+		id, req->type_id, req->type_version, p->name, where, pl->vlan,
+		had_rsv ? " (reserved)" : "");
 	return 0;
 }
 
@@ -572,6 +859,8 @@ cp_refused(struct cp_chan *ch, const struct vdp_vsi *req, uint8_t mode, int code
 	default:
 		break;
 	}
+	if (pl->rsv_hit)
+		ch->port->cp->refused.reserved++;
 	r->valid = true;
 	r->ts_us = now;
 	r->mode = mode;
@@ -606,6 +895,13 @@ cp_vdp_admit(void *aux, const struct vdp_vsi *req, const struct vdp_filter *filt
 		cp_refused(ch, req, mode, rc, &pl, why, now);
 		return rc;
 	}
+	/* PRE-ASSOCIATE with RR holds what the plan needs (a change replaces
+	 * what it held); plain PRE-ASSOCIATE holds nothing, and gives up a
+	 * reservation the VSI had; ASSOCIATE used it (cp_apply). */
+	if (mode == VDP_TLV_PREASSOC_RR)
+		cp_rsv_hold(ch, req, mgrid, &pl);
+	else if (mode == VDP_TLV_PREASSOC)
+		cp_rsv_drop(ch, mgrid, req->vsiid_format, req->vsiid);
 	if (!cur)
 		ch->port->cp->n_vsi++; /* the machine makes the record now */
 	if (pl.from && mode != VDP_TLV_ASSOC) {
@@ -636,6 +932,8 @@ cp_vdp_release(void *aux, const struct vdp_bridge_vsi *vsi, enum vdp_bridge_reas
 
 	if (cp->n_vsi)
 		cp->n_vsi--; /* every record goes through here (vdp_bridge.h) */
+	/* A reservation goes with its record, whatever the reason. */
+	cp_rsv_drop(ch, vsi->mgrid, vsi->vsiid_format, vsi->vsiid);
 	if (!l)
 		return; /* a pre-association, or a migrated VSI: no vEth here */
 	veth = l->veth;
@@ -680,8 +978,16 @@ cp_vdp_reconcile(struct cp_chan *ch)
 
 	for (uint16_t i = 0; i < ch->n_links; i++) {
 		struct cp_link *l = &ch->links[i];
+		const struct vdp_bridge_vsi *v;
 		uint32_t veth;
 
+		if (l->rsv) {
+			/* Held only for a record pre-associated with RR. */
+			v = vdp_bridge_find(ch->vdp, l->mgrid, l->fmt, l->vsiid);
+			if (!v || v->state != VDP_TLV_PREASSOC_RR)
+				cp_rsv_release(ch, l);
+			continue;
+		}
 		if (!l->used || vdp_bridge_find(ch->vdp, l->mgrid, l->fmt, l->vsiid))
 			continue;
 		veth = l->veth;
@@ -760,5 +1066,9 @@ sw_cplane_limits(struct sw_cplane *cp, struct sw_cplane_limits *out)
 	out->migrations = cp->refused.migrations;
 	out->migrations_pending = cp->refused.pending;
 	out->migrations_refused = cp->refused.migration_refused;
+	out->rsv_veths = cp->n_rsv;
+	out->rsv_macs = cp->rsv_mac.n;
+	out->rsv_extra_macs = cp->rsv_extra;
+	out->rsv_refused = cp->refused.reserved;
 	out->lldp_max_neighbors = cp->sw->conf.lldp.max_neighbors;
 }

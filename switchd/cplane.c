@@ -703,6 +703,7 @@ sw_cplane_destroy(struct sw_cplane *cp)
 	}
 	sw_htab_free(&cp->by_veth);
 	sw_htab_free(&cp->by_vsi);
+	sw_htab_free(&cp->rsv_mac); /* cp_vdp.c: made by the first reservation */
 	free(cp->ports);
 	free(cp);
 }

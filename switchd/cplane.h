@@ -78,7 +78,7 @@
  *    refusal is an event and a counter (sw_cplane_limits);
  *  - GroupID formats and table limits are the machine's (vdp_bridge.h).
  *  PRE-ASSOCIATE and PRE-ASSOCIATE with resource reservation are checked
- *  the same way but create no vEth (nothing is reserved yet).  ASSOCIATE
+ *  the same way but create no vEth (the latter reserves, see below).  ASSOCIATE
  *  creates a vEth of origin vdp: on a VEPA port bound by the filters' MACs
  *  in the resolved VLAN (the first MAC as its binding, the others as extra
  *  bound MACs); on a VN-Tag / E-Tag port bound by the channel's vif / E-CID
@@ -91,6 +91,35 @@
  *  veth del: the bridge sends an unsolicited DE-ASSOCIATE first).  Each
  *  step is in the vEth's event history (associated, deassociated,
  *  keepalive_expired, refused; a refusal of a new VSI is logged on vEth 0).
+ *
+ * Resource reservation (PRE-ASSOCIATE with RR, TLV type 2; 802.1Qbg-2012
+ * clause 41): an admitted PRE-ASSOCIATE-RR holds, for that VSI, what its
+ * ASSOCIATE will take, so that the ASSOCIATE cannot fail for lack of it:
+ * a vEth on its port (within the port's max_veths) and switch-wide
+ * (max_veths), its extra bound MACs (within max_veths, as vEths' extra
+ * MACs count), its MACs in the resolved VLAN (once per VLAN switch-wide,
+ * as a bound MAC) and, on a VN-Tag / E-Tag channel, the vif / E-CID.  Its
+ * VSI record already counts against switch.max_vsis, as every
+ * pre-association does.  A reservation always holds a vEth, even for a
+ * VSI that has one on another channel (migration, M hint): that one
+ * stays there until the ASSOCIATE moves it.  Every other request counts
+ * what reservations hold as taken: a MAC or vif / E-CID reserved for
+ * another VSI -> 5 / 4 (binding_refused), no room left beside the
+ * reservations -> 2 (veth_limit), each also counted in rsv_refused.  So
+ * do the other makers of vEths (sw_cplane_rsv_check): vnctl veth add
+ * (an error), auto-create (a 'limit' drop) and config reload (an error,
+ * nothing applied).  The VSI's ASSOCIATE uses its reservation (the vEth
+ * takes its place); a repeated PRE-ASSOCIATE-RR is a keep-alive and keeps
+ * it; a changed one replaces it; a PRE-ASSOCIATE (type 1) of the VSI
+ * gives it up (type 1 validates and holds nothing); it goes with the
+ * VSI's record: DE-ASSOCIATE, keep-alive expiry (a pre-association is
+ * supervised as an association is), HARD, port or S-channel gone.  A
+ * refused change (KEEP) keeps it.  A reservation is its channel's: the
+ * same VSI ID on another port or channel is refused what it holds until
+ * it goes there (only a vEth moves with the M and S hints).  Reservations
+ * are not in the state file (pre-associations are not): after a restart
+ * the station's next PRE-ASSOCIATE-RR reserves again.  Shown in vnctl show
+ * vdp (per VSI: "reservation") and show limits.
  *
  * Transmit: through the port's back-end (ops->tx_buf / tx_commit), counted
  * in the port's tx counters; a full back-end counts tx_full.  Nothing is
@@ -165,11 +194,26 @@ struct sw_cplane_limits {
 	uint64_t migrations_pending; /* pre-associated elsewhere with the M hint */
 	uint64_t migrations_refused; /* requests for a VSI active elsewhere */
 	uint64_t channels_refused;   /* ECP/VDP channels over max_channels */
+	uint32_t rsv_veths;          /* vEths reserved (PRE-ASSOCIATE with RR) */
+	uint32_t rsv_macs;           /* MACs reserved */
+	uint32_t rsv_extra_macs;     /* extra bound MACs reserved */
+	uint64_t rsv_refused;        /* requests refused for another VSI's reservation */
 	uint32_t lldp_neighbors;     /* in every agent's table */
 	uint16_t lldp_max_neighbors; /* per agent */
 	uint64_t lldp_dropped;       /* new neighbours dropped at the limit */
 };
 void sw_cplane_limits(struct sw_cplane *cp, struct sw_cplane_limits *out);
+
+/* Reservations (see "Resource reservation" above).  The vEths reserved on
+ * port 'port' (< 0: switch-wide; 0 for a NULL cp).  Whether a vEth that
+ * VDP does not make may take what v describes (its port, kind, key, VLAN
+ * and MAC; not yet in the switch's tables): -1 with why if a reservation
+ * holds its MAC or vif / E-CID or, with 'room', if its port or the switch
+ * has no vEth left beside the reservations; 0 otherwise (and for a NULL
+ * cp). */
+uint32_t sw_cplane_rsv_veths(const struct sw_cplane *cp, int port);
+int sw_cplane_rsv_check(
+	const struct sw_cplane *cp, const struct sw_veth *v, bool room, char *why, size_t wn);
 
 /* ---- rendering (cp_show.c) -------------------------------------------------
  * Lists are arrays in a stable order (ports in configuration order, agents

@@ -366,6 +366,7 @@ cmd_show_limits(struct req *r, int argc, char **argv)
 	sw_w_obj_start(r->w, "limits", "Limits");
 	sw_w_obj_start(r->w, "veths", "vEths");
 	sw_w_uint(r->w, "used", "Used", sw->n_veths);
+	sw_w_uint(r->w, "reserved", "Reserved (VDP PRE-ASSOCIATE with RR)", cl.rsv_veths);
 	sw_w_uint(r->w, "max", "Max (switch.max_veths)", sw->max_veths);
 	for (unsigned i = 0; i < sw->n_ports; i++)
 		auto_refused += sw->ports[i].ctr.drops[SW_DROP_LIMIT];
@@ -380,6 +381,7 @@ cmd_show_limits(struct req *r, int argc, char **argv)
 		sw_w_obj_start(r->w, NULL, NULL);
 		sw_w_str(r->w, "port", "Port", p->name);
 		sw_w_uint(r->w, "used", "Used", p->n_veths);
+		sw_w_uint(r->w, "reserved", "Reserved", sw_cplane_rsv_veths(cp, (int)i));
 		sw_w_uint(r->w, "max", "Max", p->max_veths);
 		sw_w_uint(r->w, "auto_create_refused", "Auto-create refused",
 			p->ctr.drops[SW_DROP_LIMIT]);
@@ -427,6 +429,10 @@ cmd_show_limits(struct req *r, int argc, char **argv)
 	sw_w_uint(r->w, "migrations_refused", "Migrations refused", cl.migrations_refused);
 	sw_w_uint(
 		r->w, "binding_refused", "Refused, bound to another vEth", cl.binding_refused);
+	sw_w_uint(r->w, "reserved_macs", "MACs reserved (PRE-ASSOCIATE with RR)", cl.rsv_macs);
+	sw_w_uint(r->w, "reserved_extra_macs", "Extra bound MACs reserved", cl.rsv_extra_macs);
+	sw_w_uint(r->w, "reservation_refused", "Refused, reserved for another VSI",
+		cl.rsv_refused);
 	sw_w_uint(r->w, "channels_refused", "Channels refused (max_channels)",
 		cl.channels_refused);
 	sw_w_obj_end(r->w);

@@ -525,6 +525,7 @@ sw_config_apply(struct sw *sw, const struct sw_conf *c, uint64_t now, char *err,
 {
 	struct sw_htab binds, macs; /* the final bindings: per port, and MAC+VLAN */
 	uint32_t *count, n_final = 0;
+	char why[160];
 	struct sw_profile_pol *built = NULL;
 	bool *need = NULL;
 	int rc = -1;
@@ -646,6 +647,12 @@ sw_config_apply(struct sw *sw, const struct sw_conf *c, uint64_t now, char *err,
 				c->path, cv->line, cv->id, e->val);
 			goto out;
 		}
+		/* Nor a VSI's reservation (cplane.h): sw_veth_add would refuse. */
+		if (sw_cplane_rsv_check(sw->cp, &tmp, false, why, sizeof(why))) {
+			snprintf(err, errlen, "%s:%d: vEth %u: %s", c->path, cv->line, cv->id,
+				why);
+			goto out;
+		}
 		sw_htab_insert(&binds, sw_bind_k1(&tmp), sw_bind_k2(&tmp), (int32_t)cv->id, 0);
 		if (cv->kind == SW_BIND_MAC)
 			sw_htab_insert(
@@ -658,18 +665,20 @@ sw_config_apply(struct sw *sw, const struct sw_conf *c, uint64_t now, char *err,
 		n_final++;
 	}
 	for (unsigned i = 0; i < sw->n_ports; i++)
-		if (count[i] > c->ports[i].max_veths) {
+		if (count[i] + sw_cplane_rsv_veths(sw->cp, (int)i) > c->ports[i].max_veths) {
 			snprintf(err, errlen,
 				"%s:%d: port '%s': max_veths = %u but it has %u vEths that are "
-				"not configured (auto-created or VDP)",
+				"not configured (auto-created or VDP) or reserved by VDP",
 				c->path, c->ports[i].line, c->ports[i].name,
-				c->ports[i].max_veths, count[i]);
+				c->ports[i].max_veths,
+				count[i] + sw_cplane_rsv_veths(sw->cp, (int)i));
 			goto out;
 		}
-	if (n_final > sw->max_veths) {
+	if (n_final + sw_cplane_rsv_veths(sw->cp, -1) > sw->max_veths) {
 		snprintf(err, errlen,
-			"%s: %u vEths (configured and not) would exceed switch.max_veths = %u",
-			c->path, n_final, sw->max_veths);
+			"%s: %u vEths (configured and not, and reserved by VDP) would exceed "
+			"switch.max_veths = %u",
+			c->path, n_final + sw_cplane_rsv_veths(sw->cp, -1), sw->max_veths);
 		goto out;
 	}
 	/* The profiles' policies, compiled before anything changes. */

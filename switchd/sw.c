@@ -627,6 +627,16 @@ sw_veth_add_macs(struct sw *sw, const struct sw_conf_veth *cv, enum sw_origin or
 		memcpy(tmp.extra_macs[i], extra[i], VN_ETH_ALEN);
 	}
 	tmp.n_extra_macs = (uint8_t)n;
+	/* What a VSI's PRE-ASSOCIATE with RR reserved is its ASSOCIATE's
+	 * (cplane.h): VDP checked its own requests against it already. */
+	if (origin != SW_ORIGIN_VDP && sw->cp) {
+		char why[160];
+
+		if (sw_cplane_rsv_check(sw->cp, &tmp, true, why, sizeof(why))) {
+			snprintf(err, errlen, "vEth %u: %s", cv->id, why);
+			return -1;
+		}
+	}
 	if (p->n_veths >= p->max_veths) {
 		snprintf(err, errlen, "vEth %u: port '%s' is at max_veths = %u", cv->id,
 			p->name, p->max_veths);

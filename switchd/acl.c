@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "switchd/htab.h"
 #include "classifier.h"
 #include "dp-packet.h"
 #include "flow.h"
@@ -729,11 +730,12 @@ hc_alloc(struct sw_acl *acl, uint32_t cap)
 {
 	size_t sets = cap / HC_WAYS;
 
-	acl->hsets = aligned_alloc(64, sets * sizeof(*acl->hsets));
-	acl->hkeys = aligned_alloc(64, sets * HC_WAYS * sizeof(*acl->hkeys));
+	/* Read at random, one set per frame: on huge pages when large
+	 * (sw_alloc_big), so that a lookup costs no TLB miss. */
+	acl->hsets = sw_alloc_big(sets * sizeof(*acl->hsets));
+	acl->hkeys = sw_alloc_big(sets * HC_WAYS * sizeof(*acl->hkeys));
 	if (!acl->hsets || !acl->hkeys)
 		return false;
-	memset(acl->hsets, 0, sets * sizeof(*acl->hsets));
 	acl->hset_mask = (uint32_t)sets - 1;
 	return true;
 }

@@ -27,6 +27,7 @@
 
 #include <string.h>
 
+#include "switchd/acl.h"
 #include "switchd/sw_internal.h"
 #include "vntag/etag.h"
 #include "vntag/eth.h"
@@ -62,7 +63,8 @@ struct pre {
 	uint32_t k2;
 	int32_t slot; /* its vEth, -1 */
 	uint16_t vlan;
-	bool known_vlan; /* slot or uplink: the VLAN of its FDB keys */
+	uint16_t inner_off; /* its inner EtherType, after every tag */
+	bool known_vlan;    /* slot or uplink: the VLAN of its FDB keys */
 	bool host;
 };
 
@@ -98,6 +100,11 @@ pass_a(struct sw *sw, const struct sw_rx *rx, struct pre *p)
 	if (rx->len < 22)
 		return;
 	type = be16(f + 12);
+	/* Where the pipeline's inner frame will continue (its ACL key): past
+	 * the port's tag and any C-tag. */
+	p->inner_off = type == VN_ETH_VNTAG ? 18 : type == VN_ETH_ETAG ? 20 : 12;
+	if (p->inner_off + 6u <= rx->len && be16(f + p->inner_off) == VN_ETH_CTAG)
+		p->inner_off += 4;
 	switch (port->mode) {
 	case SW_MODE_VNTAG:
 		if (type != VN_ETH_VNTAG)
@@ -189,8 +196,17 @@ pass_c(struct sw *sw, const struct sw_rx *rx, const struct pre *p)
 		if (v->learn_vlan != p->vlan ||
 			memcmp(v->learn_mac, f + VN_ETH_ALEN, VN_ETH_ALEN))
 			prefetch_slot(&sw->fdb.t, SW_FDB_K1(p->vlan, f + VN_ETH_ALEN), 0);
-		if (v->pol)
+		if (v->pol) {
+			const struct sw_acl *acl = sw->profiles[v->profile].pol.acl[SW_DIR_IN];
+
 			prefetch(v->pol);
+			/* The ACL's header cache set this frame will look up
+			 * (an untagged-inside VN-Tag / E-Tag / C-tag frame: the
+			 * pipeline's inner frame starts after the outer tag). */
+			if (acl && rx->len > 22)
+				sw_acl_prefetch(acl, f, f + p->inner_off,
+					rx->len - p->inner_off, p->vlan);
+		}
 	}
 }
 

@@ -149,13 +149,6 @@ inner_copy(struct pctx *c)
 	return true;
 }
 
-/* The inner frame as one buffer, copied only if it has tags. */
-static bool
-inner_view(struct pctx *c)
-{
-	return c->inner_off == 2 * VN_ETH_ALEN || inner_copy(c);
-}
-
 /* The size a policer and the hit counters count: the inner frame. */
 static size_t
 inner_size(const struct pctx *c)
@@ -211,11 +204,14 @@ police_dir(struct pctx *c, struct sw_veth *v, enum sw_dir d, int pcp)
 	if (pp->acl[d]) {
 		struct sw_acl_result res;
 
-		if (!inner_view(c))
+		/* The inner frame as two pieces (DA SA, then from the inner
+		 * EtherType on): the tags in between are skipped, not cut out
+		 * by a copy (the copy is made only for a remark). */
+		if (sw_acl_peek_split(pp->acl[d], c->frame, c->frame + c->inner_off,
+			    c->len - c->inner_off,
+			    (uint16_t)((unsigned)(pcp & 7) << 13 | v->vlan), &res))
 			return (struct verdict) { false, d ? SW_DROP_ACL_OUT : SW_DROP_ACL_IN,
 				pcp, -1 };
-		sw_acl_peek_tci(pp->acl[d], c->frame, c->len,
-			(uint16_t)((unsigned)(pcp & 7) << 13 | v->vlan), &res);
 		if (c->tr) {
 			trace_acl(c, acl_name[d], pp->acl[d], &res, v);
 		} else if (st->hits[d]) {

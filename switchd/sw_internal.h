@@ -47,9 +47,11 @@ struct sw_acl_hit {
 	uint64_t frames, bytes; /* bytes: the inner frame, as the policer counts */
 };
 struct sw_veth_pol {
-	struct sw_pol pol[SW_DIR_N];       /* used where the profile polices */
+	/* First: what every policed frame reads, in the line of the ingress
+	 * policer's hot fields (policer.h keeps those first). */
 	uint32_t n_rules[SW_DIR_N];        /* rules of the ACL it was built for */
 	struct sw_acl_hit *hits[SW_DIR_N]; /* n_rules + 1, or NULL: no ACL */
+	struct sw_pol pol[SW_DIR_N];       /* used where the profile polices */
 	struct sw_acl_hit data[];          /* backing store of hits */
 };
 

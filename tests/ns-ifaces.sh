@@ -30,90 +30,47 @@
 # starts is stopped by PID and every namespace deleted by name in the exit
 # trap.  VNSW_KEEP=1 keeps the work directory.
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-[ "$(id -u)" = 0 ] || skip "needs root"
-command -v ip >/dev/null 2>&1 || skip "no ip (iproute2)"
-PY=/usr/bin/python3
-[ -x $PY ] || skip "no $PY"
-probe=vnswi$$-probe
-ip netns add "$probe" 2>/dev/null || skip "ip netns does not work here"
-ip netns del "$probe"
-
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-.}
-VNSWITCHD=$(cd "$top_builddir" && pwd)/switchd/vnswitchd
-VNCTL=$(cd "$top_builddir" && pwd)/switchd/vnctl
-for b in "$VNSWITCHD" "$VNCTL"; do
-	[ -x "$b" ] || {
-		echo "FAIL: $b not built"
-		exit 1
-	}
-done
-NS=$top_srcdir/tests/ns
+. "$top_srcdir/tests/ns/lib.sh"
 PREFIX=vnswi$$
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/vnsw-ns-ifaces.XXXXXX")
-export VNSW_LAB_PREFIX="$PREFIX" VNSW_LAB_DIR="$WORK/lab" VNSWITCHD
-PORTS="up0 h1 h2 h3"
+ns_require
+ns_binaries vnctl
+ns_teardown() {
+	lab down >/dev/null 2>&1
+}
+ns_diagnose() {
+	[ ! -f "$LOG" ] || sed 's/^/  log: /' "$LOG"
+}
+ns_init ns-ifaces
 LOG=$WORK/lab/vnswitchd.log
 CTL=$WORK/lab/vnswitchd.ctl
 MTU=1600 # as lab.sh
-failed=0
 
-lab() {
-	VNSW_LAB_LLDP=disabled sh "$top_srcdir/scripts/lab.sh" "$@"
-}
-
-cleanup() {
-	lab down >/dev/null 2>&1
-	for n in sw $PORTS; do
-		ip netns del "$PREFIX-$n" 2>/dev/null
-	done
-	if [ "$failed" = 0 ] && [ -z "${VNSW_KEEP:-}" ]; then
-		rm -rf "$WORK"
-	else
-		echo "work directory kept: $WORK"
-	fi
-}
-trap cleanup EXIT
-trap 'failed=1; exit 1' INT TERM HUP
-
-fail() {
-	echo "FAIL: $*"
-	failed=1
-	[ ! -f "$LOG" ] || sed 's/^/  log: /' "$LOG"
-	exit 1
-}
-
-lab up >"$WORK/lab.out" 2>&1 || {
-	cat "$WORK/lab.out"
-	fail "lab.sh up"
-}
+ns_lab_up
 PID=$(cat "$WORK/lab/vnswitchd.pid")
 
 A=02:00:00:00:05:05 U=02:00:00:00:0a:01
 SEQ=0
 
-# N frames up0 -> A (C-tag 10), 2 ms apart.
-send_down() {
+# send N PORT TAGS DST SRC MARK: N frames from the namespace of the lab's
+# PORT, 2 ms apart, marked MARK and a number.
+send() {
 	i=0
 	while [ $i -lt "$1" ]; do
 		SEQ=$((SEQ + 1))
-		echo "up0 ctag:vid=10 $A $U D$SEQ"
+		echo "$2 $3 $4 $5 $6$SEQ"
 		i=$((i + 1))
-	done | $PY "$NS/send.py" --gap 0.002 --port "up0=$PREFIX-up0:eth0" || fail "send.py"
+	done | $PY "$NSDIR/send.py" --gap 0.002 --port "$2=$PREFIX-$2:eth0" || fail "send.py"
+}
+
+# N frames up0 -> A (C-tag 10).
+send_down() {
+	send "$1" up0 ctag:vid=10 $A $U D
 }
 
 # N frames A (vif 5) -> U (learned on up0 from the frames above).
 send_up() {
-	i=0
-	while [ $i -lt "$1" ]; do
-		SEQ=$((SEQ + 1))
-		echo "h1 vntag:svif=5 $U $A U$SEQ"
-		i=$((i + 1))
-	done | $PY "$NS/send.py" --gap 0.002 --port "h1=$PREFIX-h1:eth0" || fail "send.py"
+	send "$1" h1 vntag:svif=5 $U $A U
 }
 
 rx_of() { # NS-SUFFIX: eth0's rx_packets there
@@ -274,9 +231,7 @@ hz=$(getconf CLK_TCK)
 echo "ok: idle: $((t1 - t0)) ticks of CPU in one second"
 
 alive "the end"
-lab down >>"$WORK/lab.out" 2>&1 || fail "lab.sh down: $(cat "$WORK/lab.out")"
-if grep -q 'Sanitizer\|runtime error' "$LOG"; then
-	fail "vnswitchd: sanitizer report"
-fi
+ns_lab_down
+ns_check_sanitizer "$LOG"
 echo "PASS: forwarding resumed after down/up, carrier loss and re-creation of h1"
 exit 0

@@ -17,88 +17,32 @@
 # Everything it starts is stopped by PID and every namespace deleted by
 # name in the exit trap.  Set VNSW_KEEP=1 to keep the work directory.
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-[ "$(id -u)" = 0 ] || skip "needs root"
-command -v ip >/dev/null 2>&1 || skip "no ip (iproute2)"
-command -v tshark >/dev/null 2>&1 || skip "no tshark"
-command -v tcpdump >/dev/null 2>&1 || skip "no tcpdump"
-PY=/usr/bin/python3
-[ -x $PY ] || skip "no $PY"
-probe=vnswt$$-probe
-ip netns add "$probe" 2>/dev/null || skip "ip netns does not work here"
-ip netns del "$probe"
-
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-.}
-VNSWITCHD=$(cd "$top_builddir" && pwd)/switchd/vnswitchd
-[ -x "$VNSWITCHD" ] || {
-	echo "FAIL: $VNSWITCHD not built"
-	exit 1
-}
-NS=$top_srcdir/tests/ns
+. "$top_srcdir/tests/ns/lib.sh"
 PREFIX=vnswt$$
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/vnsw-ns-live.XXXXXX")
-export VNSW_LAB_PREFIX="$PREFIX" VNSW_LAB_DIR="$WORK/lab" VNSWITCHD
-PORTS="up0 h1 h2 h3"
-PIDS=""
-failed=0
-
-lab() {
-	# LLDP off: the test asserts the exact frames every port receives.
-	VNSW_LAB_LLDP=disabled sh "$top_srcdir/scripts/lab.sh" "$@"
-}
-
-cleanup() {
-	for pid in $PIDS; do
-		kill -TERM "$pid" 2>/dev/null
-	done
-	for pid in $PIDS; do
-		wait "$pid" 2>/dev/null
-	done
-	PIDS=""
+ns_require tshark tcpdump
+ns_binaries
+CAP_PIDS=""
+ns_teardown() {
+	stop $CAP_PIDS
 	lab down >/dev/null 2>&1
-	# Whatever lab.sh could not remove, by exact name.
-	for n in sw $PORTS; do
-		ip netns del "$PREFIX-$n" 2>/dev/null
-	done
-	if [ "$failed" = 0 ] && [ -z "${VNSW_KEEP:-}" ]; then
-		rm -rf "$WORK"
-	else
-		echo "work directory kept: $WORK"
-	fi
 }
-trap cleanup EXIT
-trap 'failed=1; exit 1' INT TERM HUP
-
-fail() {
-	echo "FAIL: $*"
-	failed=1
-	exit 1
-}
+ns_init ns-live
 
 # ---- topology and captures -------------------------------------------------------
 
-lab up >"$WORK/lab.out" 2>&1 || {
-	cat "$WORK/lab.out"
-	fail "lab.sh up"
-}
+ns_lab_up
+# What the switch sent every host (host side) and received on every port
+# (switch side: the replay input).
+set --
 for p in $PORTS; do
-	ip netns exec "$PREFIX-$p" tcpdump -Q in -U --immediate-mode -n -i eth0 -w "$WORK/live-$p.pcap" \
-		2>"$WORK/tcpdump-host-$p.log" &
-	PIDS="$PIDS $!"
-	ip netns exec "$PREFIX-sw" tcpdump -Q in -U --immediate-mode -n -i "$p" -w "$WORK/in-$p.pcap" \
-		2>"$WORK/tcpdump-sw-$p.log" &
-	PIDS="$PIDS $!"
+	ns_tcpdump "$PREFIX-$p" "$WORK/live-$p.pcap" "$WORK/tcpdump-host-$p.log" \
+		-Q in --immediate-mode -i eth0
+	ns_tcpdump "$PREFIX-sw" "$WORK/in-$p.pcap" "$WORK/tcpdump-sw-$p.log" \
+		-Q in --immediate-mode -i "$p"
+	set -- "$@" "$WORK/tcpdump-host-$p.log" "$WORK/tcpdump-sw-$p.log"
 done
-i=0
-while [ "$(cat "$WORK"/tcpdump-*.log 2>/dev/null | grep -c 'listening on')" -lt 8 ]; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || fail "tcpdump did not start within 10 s: $(cat "$WORK"/tcpdump-*.log)"
-	sleep 0.1
-done
+ns_wait_tcpdump "$@"
 
 # ---- traffic -----------------------------------------------------------------
 # MACs: V1/V2 the VEPA vEths 101/104, A/B stations behind vifs 5/6 of h1,
@@ -120,26 +64,18 @@ up0 ctag:vid=30              $A  $U  F10  # VLAN 30 is not on the trunk: dropped
 up0 none                     $A  $U  F11  # untagged on the trunk: dropped
 h1  vntag:svif=6+ctag:vid=10 $U  $B  F12  # inner tag of vif 6's own VLAN: removed; U is on up0
 EOF
-$PY "$NS/send.py" --gap 0.1 --port "up0=$PREFIX-up0:eth0" --port "h1=$PREFIX-h1:eth0" \
+$PY "$NSDIR/send.py" --gap 0.1 --port "up0=$PREFIX-up0:eth0" --port "h1=$PREFIX-h1:eth0" \
 	--port "h2=$PREFIX-h2:eth0" --port "h3=$PREFIX-h3:eth0" <"$WORK/plan" ||
 	fail "send.py"
 sleep 0.5
 
 # Stop the captures (by PID), then the switch: SIGTERM writes the state file.
-for pid in $PIDS; do
-	kill -TERM "$pid" 2>/dev/null
-done
-for pid in $PIDS; do
-	wait "$pid" 2>/dev/null
-done
-PIDS=""
-lab down >>"$WORK/lab.out" 2>&1 || fail "lab.sh down: $(cat "$WORK/lab.out")"
+stop $CAP_PIDS
+CAP_PIDS=""
+ns_lab_down
 LOG=$WORK/lab/vnswitchd.log
 STATE=$WORK/lab/state.json
-if grep -q 'Sanitizer\|runtime error' "$LOG"; then
-	cat "$LOG"
-	fail "vnswitchd: sanitizer report (log above)"
-fi
+ns_check_sanitizer "$LOG"
 [ -s "$STATE" ] || {
 	cat "$LOG"
 	fail "vnswitchd wrote no state file on SIGTERM"
@@ -148,7 +84,7 @@ fi
 # ---- what arrived where (live) ---------------------------------------------------------
 
 check_port() { # PORT: sorted decoded frames vs the expectation on stdin
-	$PY "$NS/norm.py" frames "$WORK/live-$1.pcap" >"$WORK/live-$1.txt" ||
+	$PY "$NSDIR/norm.py" frames "$WORK/live-$1.pcap" >"$WORK/live-$1.txt" ||
 		fail "tshark on live-$1.pcap"
 	sort "$WORK/live-$1.txt" >"$WORK/live-$1.sorted"
 	sort >"$WORK/expect-$1.sorted"
@@ -189,7 +125,7 @@ F12 $B>$U vlan=10
 EOF
 
 # Drops, from the state file written on SIGTERM.
-$PY "$NS/norm.py" drops "$STATE" >"$WORK/drops.txt" || fail "cannot read $STATE"
+$PY "$NSDIR/norm.py" drops "$STATE" >"$WORK/drops.txt" || fail "cannot read $STATE"
 cat >"$WORK/drops.expect" <<EOF
 up0 missing_tag 1
 up0 vlan_not_allowed 1
@@ -206,7 +142,7 @@ fi
 # The replay input is what the switch received, so it holds every frame sent
 # (and would hold anything else that reached the switch).
 for p in $PORTS; do
-	$PY "$NS/norm.py" frames "$WORK/in-$p.pcap" >"$WORK/in-$p.txt" || fail "tshark on in-$p.pcap"
+	$PY "$NSDIR/norm.py" frames "$WORK/in-$p.pcap" >"$WORK/in-$p.txt" || fail "tshark on in-$p.pcap"
 done
 n_in=$(cat "$WORK"/in-*.txt | wc -l)
 n_plan=$(grep -c . "$WORK/plan")
@@ -216,7 +152,7 @@ n_plan=$(grep -c . "$WORK/plan")
 	--replay "h1=$WORK/in-h1.pcap" --replay "h2=$WORK/in-h2.pcap" \
 	--replay "h3=$WORK/in-h3.pcap" --out-dir "$WORK/replay" || fail "vnswitchd --replay"
 for p in $PORTS; do
-	$PY "$NS/norm.py" frames "$WORK/replay/$p.pcap" >"$WORK/replay-$p.txt" ||
+	$PY "$NSDIR/norm.py" frames "$WORK/replay/$p.pcap" >"$WORK/replay-$p.txt" ||
 		fail "tshark on replay/$p.pcap"
 	# Same frames in the same order on the same port.
 	if ! diff -u "$WORK/live-$p.txt" "$WORK/replay-$p.txt"; then
@@ -224,7 +160,7 @@ for p in $PORTS; do
 		failed=1
 	fi
 done
-if ! $PY "$NS/norm.py" same-state "$STATE" "$WORK/replay/state.json"; then
+if ! $PY "$NSDIR/norm.py" same-state "$STATE" "$WORK/replay/state.json"; then
 	echo "FAIL: live and replay states differ (above)"
 	failed=1
 fi

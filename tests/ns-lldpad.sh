@@ -43,157 +43,38 @@
 # stopped by PID and every namespace deleted by name in the exit trap.  Set
 # VNSW_KEEP=1 to keep the work directory (it is kept on failure anyway).
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-[ "$(id -u)" = 0 ] || skip "needs root"
-for t in ip unshare stdbuf lldpad lldptool vdptool lldpd lldpcli tcpdump tshark; do
-	command -v $t >/dev/null 2>&1 || skip "no $t"
-done
-PY=/usr/bin/python3
-[ -x $PY ] || skip "no $PY"
-probe=vnlp$$-probe
-ip netns add "$probe" 2>/dev/null || skip "ip netns does not work here"
-ip netns del "$probe"
-
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-.}
-VNSWITCHD=$(cd "$top_builddir" && pwd)/switchd/vnswitchd
-VNCTL_BIN=$(cd "$top_builddir" && pwd)/switchd/vnctl
-for b in "$VNSWITCHD" "$VNCTL_BIN"; do
-	[ -x "$b" ] || {
-		echo "FAIL: $b not built"
-		exit 1
-	}
-done
-NSDIR=$top_srcdir/tests/ns
-H="$PY $NSDIR/interop.py"
+. "$top_srcdir/tests/ns/lib.sh"
 PREFIX=vnlp$$
+ns_require unshare stdbuf lldpad lldptool vdptool lldpd lldpcli tcpdump tshark
+ns_binaries vnctl
 SW=$PREFIX-sw ST=$PREFIX-st UP=$PREFIX-up LD=$PREFIX-ld
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/vnsw-ns-lldpad.XXXXXX")
+SW_PID="" LLDPAD_PID="" LLDPD_PID="" CAP_PIDS=""
+ns_teardown() {
+	stop $CAP_PIDS $LLDPD_PID $LLDPAD_PID $SW_PID
+}
+ns_diagnose() {
+	ns_log_tail "$WORK/lldpad.log" 25 "lldpad's last EVB/ECP/VDP lines (all of it: $WORK/lldpad.log):" \
+		'evb22\|ecp22\|vdp22\|terminating'
+	[ ! -s "$WORK/h2-control.pcap" ] ||
+		echo "--- the control frames on h2 (switch side): $WORK/h2-control.pcap" \
+			"(vnctl decode -f json FILE)"
+	ns_log_tail "$WORK/vnswitchd.log" 25 "vnswitchd's log:"
+}
+ns_init ns-lldpad
 # lldpd runs lldpcli on its configuration as its unprivileged user, through
 # the control socket here: the directory must be reachable.
 chmod 755 "$WORK"
 CTL=$WORK/ctl.sock
-SW_PID="" LLDPAD_PID="" LLDPD_PID="" CAP_PIDS=""
-failed=0
-T0=$(date +%s)
 
-# exited PID: true once our child PID has exited (gone, or a zombie).
-exited() {
-	[ ! -e "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null
-}
-
-# stop PID...: SIGTERM, at most 10 s, then SIGKILL; reaps them.  Returns
-# the exit status of the last one.
-stop() {
-	for pid; do
-		kill -TERM "$pid" 2>/dev/null
-	done
-	for pid; do
-		n=0
-		until exited "$pid"; do
-			n=$((n + 1))
-			if [ $n -gt 100 ]; then
-				echo "PID $pid did not stop on SIGTERM within 10 s: SIGKILL"
-				kill -KILL "$pid" 2>/dev/null
-				break
-			fi
-			sleep 0.1
-		done
-	done
-	st=0
-	for pid; do
-		wait "$pid" 2>/dev/null
-		st=$?
-	done
-	return $st
-}
-
-cleanup() {
-	stop $CAP_PIDS $LLDPD_PID $LLDPAD_PID $SW_PID
-	for n in $SW $ST $UP $LD; do
-		ip netns del "$n" 2>/dev/null
-	done
-	if [ "$failed" = 0 ] && [ -z "${VNSW_KEEP:-}" ]; then
-		rm -rf "$WORK"
-	else
-		echo "work directory kept: $WORK"
-	fi
-}
-trap cleanup EXIT
-trap 'failed=1; exit 1' INT TERM HUP
-
-fail() {
-	echo "FAIL: $*"
-	failed=1
-	if [ -s "$WORK/lldpad.log" ]; then
-		echo "--- lldpad's last EVB/ECP/VDP lines (all of it: $WORK/lldpad.log):"
-		grep 'evb22\|ecp22\|vdp22\|terminating' "$WORK/lldpad.log" | tail -n 25
-	fi
-	[ ! -s "$WORK/h2-control.pcap" ] ||
-		echo "--- the control frames on h2 (switch side): $WORK/h2-control.pcap" \
-			"(vnctl decode -f json FILE)"
-	if [ -s "$WORK/vnswitchd.log" ]; then
-		echo "--- vnswitchd's log:"
-		tail -n 25 "$WORK/vnswitchd.log"
-	fi
-	exit 1
-}
-
-step() {
-	echo "[$(($(date +%s) - T0))s] $*"
-}
-
-# poll SECONDS COMMAND...: run COMMAND every 0.1 s until it succeeds (0),
-# at most SECONDS (1).
-poll() {
-	end=$(($(date +%s%N) / 1000000 + $1 * 1000))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ $(($(date +%s%N) / 1000000)) -le "$end" ] || return 1
-		sleep 0.1
-	done
-}
-
-# wait_for SECONDS WHAT [-f FILE] COMMAND...: poll, else fail with WHAT and
-# what FILE held last (what COMMAND saw).
-wait_for() {
-	limit=$1 what=$2 show=""
-	shift 2
-	if [ "$1" = -f ]; then
-		show=$2
-		shift 2
-	fi
-	poll "$limit" "$@" && return 0
-	[ -z "$show" ] || what="$what; last seen ($show): $(cat "$show" 2>/dev/null)"
-	fail "not within $limit s: $what"
-}
-
-vnctl() { "$VNCTL_BIN" --ctl "$CTL" -t 5 "$@"; }
-lldptool() { ip netns exec "$ST" lldptool "$@"; }
-vdptool() { ip netns exec "$ST" vdptool "$@"; }
 lldpcli() { ip netns exec "$LD" lldpcli -u "$WORK/lldpd.sock" "$@"; }
 
 # ---- topology ------------------------------------------------------------------
 
-for n in $SW $ST $UP $LD; do
-	ip netns add "$n" || fail "ip netns add $n"
-	ip -n "$n" link set lo up
-	# No IPv6: the stacks' own solicitations would wander through the switch.
-	ip netns exec "$n" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 >/dev/null
-done
-ip link add h2 netns "$SW" type veth peer name evst0 netns "$ST" &&
-	ip link add up0 netns "$SW" type veth peer name eth0 netns "$UP" &&
-	ip link add l1 netns "$SW" type veth peer name eth0 netns "$LD" || fail "ip link add"
-for i in h2 up0 l1; do
-	ip -n "$SW" link set "$i" up
-done
-ip -n "$ST" link set evst0 address 02:00:00:00:5a:01 up
-ip -n "$UP" link set eth0 address 02:00:00:00:0a:01 up
-ip -n "$LD" link set eth0 address 02:00:00:00:0b:01 up
+ns_add $SW $ST $UP $LD
+ns_veth "$SW" h2 "$ST" evst0 02:00:00:00:5a:01
+ns_veth "$SW" up0 "$UP" eth0 02:00:00:00:0a:01
+ns_veth "$SW" l1 "$LD" eth0 02:00:00:00:0b:01
 # Frames go to the switch as they are (no checksum or segmentation offload).
 if command -v ethtool >/dev/null 2>&1; then
 	ip netns exec "$ST" ethtool -K evst0 tx off tso off gso off >/dev/null 2>&1
@@ -219,20 +100,13 @@ profiles = ( { name = "lab"; type_id = 5; type_version = 4; vlan = 100; } );
 veths = ( { id = 10; port = "h2"; mac = "$SMAC"; vlan = 100; profile = "lab"; } );
 EOF
 "$VNSWITCHD" -c "$WORK/sw.conf" --check >/dev/null || fail "vnswitchd --check"
-# 'ip netns exec' execs the command: $! is the daemon.
-ip netns exec "$SW" "$VNSWITCHD" -c "$WORK/sw.conf" --ctl "$CTL" \
-	--state "$WORK/state.json" >"$WORK/vnswitchd.log" 2>&1 &
-SW_PID=$!
-sw_running() { grep -q "running live" "$WORK/vnswitchd.log"; }
-wait_for 10 "vnswitchd running live" sw_running
+ns_start_switch --state "$WORK/state.json"
 step "vnswitchd running (PID $SW_PID)"
 
 # Every LLDP and ECP frame on h2, for the diagnosis of a failure.
-ip netns exec "$SW" tcpdump -U --immediate-mode -n -i h2 -w "$WORK/h2-control.pcap" \
-	ether proto 0x88cc or ether proto 0x8940 2>"$WORK/tcpdump-h2.log" &
-CAP_PIDS="$CAP_PIDS $!"
-h2_listens() { grep -q 'listening on' "$WORK/tcpdump-h2.log"; }
-wait_for 10 "tcpdump listening on h2" h2_listens
+ns_tcpdump "$SW" "$WORK/h2-control.pcap" "$WORK/tcpdump-h2.log" --immediate-mode -i h2 \
+	ether proto 0x88cc or ether proto 0x8940
+ns_wait_tcpdump "$WORK/tcpdump-h2.log"
 
 # ---- lldpd ------------------------------------------------------------------------
 
@@ -248,34 +122,14 @@ LLDPD_PID=$!
 
 # ---- lldpad ----------------------------------------------------------------------------
 
-mkdir -p "$WORK/lldpad"
-start_lldpad() {
-	# A private /dev/shm: lldpad's lock is /dev/shm/lldpad.state, shared by
-	# every namespace otherwise.  Every step execs: $! is lldpad.
-	echo "=== start" >>"$WORK/lldpad.log"
-	ip netns exec "$ST" unshare --mount --propagation private sh -c \
-		"mount -t tmpfs -o size=1m tmpfs /dev/shm && exec stdbuf -oL lldpad -p -V 7 -f '$WORK/lldpad/lldpad.conf'" \
-		>>"$WORK/lldpad.log" 2>&1 &
-	LLDPAD_PID=$!
-	wait_for 10 "lldpad answers lldptool" lldptool -p
-}
-stop_lldpad() {
-	stop "$LLDPAD_PID"
-	LLDPAD_PID=""
-}
-start_lldpad
-lldptool -L -i evst0 -g ncb adminStatus=rxtx >/dev/null &&
-	lldptool -T -i evst0 -g ncb -V evb -c enabletx=yes >/dev/null &&
-	lldptool -T -i evst0 -g ncb -V evb -c evbmode=station >/dev/null &&
-	lldptool -T -i evst0 -g ncb -V evb -c evbrrreq=yes >/dev/null &&
-	lldptool -T -i evst0 -g ncb -V evb -c vdprka=18 >/dev/null ||
-	fail "lldptool could not configure the station"
+ns_start_lldpad
+ns_evb_station evst0 vdprka=18
 lldptool -t -i evst0 -g ncb -V evb -c >"$WORK/lldpad-evb.txt"
 grep -q "^evbmode=station" "$WORK/lldpad-evb.txt" && grep -q "^vdprka=18" "$WORK/lldpad-evb.txt" ||
 	fail "lldpad's EVB settings: $(cat "$WORK/lldpad-evb.txt")"
 # The role is read once, at start.
-stop_lldpad
-start_lldpad
+ns_stop_lldpad
+ns_start_lldpad
 step "lldpad running as an EVB station (PID $LLDPAD_PID)"
 
 # ---- 1. LLDP with lldpd ------------------------------------------------------------------
@@ -355,17 +209,11 @@ step "VDP: ASSOCIATE VID 0 -> vdptool 'filter = 100-$VMAC', vEth $VETH (origin v
 # -- The VDP vEth forwards as the static one does: to the uplink (flood in
 # VLAN 100), from the uplink, and between the two vEths of h2 by reflective
 # relay.  Markers: V* from/to the VDP vEth, S* the static one.
-ip netns exec "$UP" tcpdump -Q in -U --immediate-mode -n -i eth0 -w "$WORK/up.pcap" \
-	2>"$WORK/tcpdump-up.log" &
-TRAFFIC_PIDS=$!
-ip netns exec "$ST" tcpdump -Q in -U --immediate-mode -n -i evst0 -w "$WORK/st.pcap" \
-	2>"$WORK/tcpdump-st.log" &
-TRAFFIC_PIDS="$TRAFFIC_PIDS $!"
-CAP_PIDS="$CAP_PIDS $TRAFFIC_PIDS"
-tcpdumps_listen() {
-	[ "$(cat "$WORK/tcpdump-up.log" "$WORK/tcpdump-st.log" | grep -c 'listening on')" = 2 ]
-}
-wait_for 10 "tcpdump listening" tcpdumps_listen
+ns_tcpdump "$UP" "$WORK/up.pcap" "$WORK/tcpdump-up.log" -Q in --immediate-mode -i eth0
+TRAFFIC_PIDS=$NS_PID
+ns_tcpdump "$ST" "$WORK/st.pcap" "$WORK/tcpdump-st.log" -Q in --immediate-mode -i evst0
+TRAFFIC_PIDS="$TRAFFIC_PIDS $NS_PID"
+ns_wait_tcpdump "$WORK/tcpdump-up.log" "$WORK/tcpdump-st.log"
 BC=ff:ff:ff:ff:ff:ff
 $PY "$NSDIR/send.py" --gap 0.05 --port "st=$ST:evst0" --port "up=$UP:eth0" <<EOF || fail "send.py"
 st ctag:vid=100 $BC   $VMAC V1
@@ -513,7 +361,7 @@ TIMEOUT_US=$($H get "port=h2.oper.vdp_keepalive_timeout_us" <"$WORK/evb.json")
 # The timeout runs from the last keep-alive before the stop; the bound is
 # the timeout rounded down plus 3 s (lldpad's own shutdown, the poll).
 t_kill=$(date +%s%N)
-stop_lldpad
+ns_stop_lldpad
 wait_for $((TIMEOUT_US / 1000000 + 3)) "vEth $VETH reaped after lldpad stopped" no_vdp_veth
 t_reap=$(date +%s%N)
 vnctl -f json show events veth "$VETH" >"$WORK/events.json"
@@ -534,14 +382,7 @@ vnctl -f json show veths >"$WORK/veths.json"
 
 stop $CAP_PIDS "$LLDPD_PID"
 CAP_PIDS="" LLDPD_PID=""
-stop "$SW_PID"
-rc=$?
-SW_PID=""
-if grep -q 'Sanitizer\|runtime error' "$WORK/vnswitchd.log"; then
-	cat "$WORK/vnswitchd.log"
-	fail "vnswitchd: sanitizer report (log above)"
-fi
-[ "$rc" = 0 ] || fail "vnswitchd exited with $rc on SIGTERM"
+ns_stop_switch
 [ -s "$WORK/state.json" ] || fail "vnswitchd wrote no state file"
 step "PASS"
 exit 0

@@ -38,140 +38,30 @@
 # deleted by name in the exit trap.  VNSW_KEEP=1 keeps the work directory
 # (kept on failure anyway); VNSW_NETEM_SEED sets the relay's seed.
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-[ "$(id -u)" = 0 ] || skip "needs root"
-for t in ip unshare stdbuf lldpad lldptool vdptool; do
-	command -v $t >/dev/null 2>&1 || skip "no $t"
-done
-PY=/usr/bin/python3
-[ -x $PY ] || skip "no $PY"
-probe=vnnm$$-probe
-ip netns add "$probe" 2>/dev/null || skip "ip netns does not work here"
-ip netns del "$probe"
-
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-.}
-VNSWITCHD=$(cd "$top_builddir" && pwd)/switchd/vnswitchd
-VNCTL_BIN=$(cd "$top_builddir" && pwd)/switchd/vnctl
-for b in "$VNSWITCHD" "$VNCTL_BIN"; do
-	[ -x "$b" ] || {
-		echo "FAIL: $b not built"
-		exit 1
-	}
-done
-NSDIR=$top_srcdir/tests/ns
-H="$PY $NSDIR/interop.py"
+. "$top_srcdir/tests/ns/lib.sh"
 PREFIX=vnnm$$
+ns_require unshare stdbuf lldpad lldptool vdptool
+ns_binaries vnctl
 SW=$PREFIX-sw LN=$PREFIX-ln ST=$PREFIX-st
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/vnsw-ns-netem.XXXXXX")
-CTL=$WORK/ctl.sock
 SEED=${VNSW_NETEM_SEED:-$$}
+NS_FAIL_NOTE="relay seed $SEED: VNSW_NETEM_SEED=$SEED repeats it"
 SW_PID="" LLDPAD_PID="" RELAY_PID=""
-failed=0
-T0=$(date +%s)
-
-exited() {
-	[ ! -e "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null
-}
-
-stop() {
-	for pid; do
-		kill -TERM "$pid" 2>/dev/null
-	done
-	for pid; do
-		n=0
-		until exited "$pid"; do
-			n=$((n + 1))
-			if [ $n -gt 100 ]; then
-				echo "PID $pid did not stop on SIGTERM within 10 s: SIGKILL"
-				kill -KILL "$pid" 2>/dev/null
-				break
-			fi
-			sleep 0.1
-		done
-	done
-	st=0
-	for pid; do
-		wait "$pid" 2>/dev/null
-		st=$?
-	done
-	return $st
-}
-
-cleanup() {
+ns_teardown() {
 	stop $LLDPAD_PID $RELAY_PID $SW_PID
-	for n in $SW $LN $ST; do
-		ip netns del "$n" 2>/dev/null
-	done
-	if [ "$failed" = 0 ] && [ -z "${VNSW_KEEP:-}" ]; then
-		rm -rf "$WORK"
-	else
-		echo "work directory kept: $WORK"
-	fi
 }
-trap cleanup EXIT
-trap 'failed=1; exit 1' INT TERM HUP
-
-fail() {
-	echo "FAIL: $* (relay seed $SEED: VNSW_NETEM_SEED=$SEED repeats it)"
-	failed=1
-	if [ -s "$WORK/vnswitchd.log" ]; then
-		echo "--- vnswitchd's log:"
-		tail -n 20 "$WORK/vnswitchd.log"
-	fi
-	if [ -s "$WORK/lldpad.log" ]; then
-		echo "--- lldpad's last VDP lines ($WORK/lldpad.log):"
-		grep 'vdp22\|ecp22' "$WORK/lldpad.log" | tail -n 15
-	fi
-	exit 1
+ns_diagnose() {
+	ns_log_tail "$WORK/vnswitchd.log" 20 "vnswitchd's log:"
+	ns_log_tail "$WORK/lldpad.log" 15 "lldpad's last VDP lines ($WORK/lldpad.log):" 'vdp22\|ecp22'
 }
-
-step() {
-	echo "[$(($(date +%s) - T0))s] $*"
-}
-
-poll() {
-	end=$(($(date +%s%N) / 1000000 + $1 * 1000))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ $(($(date +%s%N) / 1000000)) -le "$end" ] || return 1
-		sleep 0.1
-	done
-}
-
-wait_for() {
-	limit=$1 what=$2 show=""
-	shift 2
-	if [ "$1" = -f ]; then
-		show=$2
-		shift 2
-	fi
-	poll "$limit" "$@" && return 0
-	[ -z "$show" ] || what="$what; last seen ($show): $(cat "$show" 2>/dev/null)"
-	fail "not within $limit s: $what"
-}
-
-vnctl() { "$VNCTL_BIN" --ctl "$CTL" -t 5 "$@"; }
-lldptool() { ip netns exec "$ST" lldptool "$@"; }
-vdptool() { ip netns exec "$ST" vdptool "$@"; }
+ns_init ns-netem
+CTL=$WORK/ctl.sock
 
 # ---- topology ------------------------------------------------------------------
 
-for n in $SW $LN $ST; do
-	ip netns add "$n" || fail "ip netns add $n"
-	ip -n "$n" link set lo up
-	ip netns exec "$n" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 >/dev/null
-done
-ip link add ln0 netns "$LN" type veth peer name evst0 netns "$ST" &&
-	ip link add ln1 netns "$LN" type veth peer name hs netns "$SW" || fail "ip link add"
-ip -n "$ST" link set evst0 address 02:00:00:00:5a:01 up
-ip -n "$SW" link set hs up
-ip -n "$LN" link set ln0 up
-ip -n "$LN" link set ln1 up
+ns_add $SW $LN $ST
+ns_veth "$LN" ln0 "$ST" evst0 02:00:00:00:5a:01
+ns_veth "$LN" ln1 "$SW" hs
 
 # ---- the lossy link ----------------------------------------------------------------
 
@@ -194,33 +84,15 @@ ports = (
 );
 profiles = ( { name = "lab"; type_id = 5; type_version = 4; vlan = 100; } );
 EOF
-ip netns exec "$SW" "$VNSWITCHD" -c "$WORK/sw.conf" --ctl "$CTL" >"$WORK/vnswitchd.log" 2>&1 &
-SW_PID=$!
-sw_running() { grep -q "running live" "$WORK/vnswitchd.log"; }
-wait_for 10 "vnswitchd running live" sw_running
+ns_start_switch
 step "vnswitchd running (PID $SW_PID); relay: ECP lost 30 %, 30 % held 5-40 ms (seed $SEED)"
 
 # ---- lldpad ----------------------------------------------------------------------------
 
-mkdir -p "$WORK/lldpad"
-start_lldpad() {
-	echo "=== start" >>"$WORK/lldpad.log"
-	ip netns exec "$ST" unshare --mount --propagation private sh -c \
-		"mount -t tmpfs -o size=1m tmpfs /dev/shm && exec stdbuf -oL lldpad -p -V 7 -f '$WORK/lldpad/lldpad.conf'" \
-		>>"$WORK/lldpad.log" 2>&1 &
-	LLDPAD_PID=$!
-	wait_for 10 "lldpad answers lldptool" lldptool -p
-}
-start_lldpad
-lldptool -L -i evst0 -g ncb adminStatus=rxtx >/dev/null &&
-	lldptool -T -i evst0 -g ncb -V evb -c enabletx=yes >/dev/null &&
-	lldptool -T -i evst0 -g ncb -V evb -c evbmode=station >/dev/null &&
-	lldptool -T -i evst0 -g ncb -V evb -c evbrrreq=yes >/dev/null &&
-	lldptool -T -i evst0 -g ncb -V evb -c vdprka=19 >/dev/null &&
-	lldptool -T -i evst0 -g ncb -V evb -c ecpretries=7 >/dev/null ||
-	fail "lldptool could not configure the station"
-stop "$LLDPAD_PID" # the role is read at start
-start_lldpad
+ns_start_lldpad
+ns_evb_station evst0 vdprka=19 ecpretries=7
+ns_stop_lldpad # the role is read at start
+ns_start_lldpad
 evb_ok() {
 	vnctl -f json show evb >"$WORK/evb.json" &&
 		[ "$($H get port=hs.station_present port=hs.oper.r port=hs.oper.rka \
@@ -335,12 +207,7 @@ rt=$($H get "channels.port=hs.stats.tx_retransmissions" <"$WORK/ecp.json")
 dup=$($H get "channels.port=hs.stats.rx_duplicates" <"$WORK/ecp.json")
 step "relay: station>switch $1 ECP frames, $2 lost, $3 overtaken; switch>station $4, $5 lost, $6 overtaken; the switch retransmitted $rt, dropped $dup duplicates"
 
-stop "$LLDPAD_PID"
-LLDPAD_PID=""
-stop "$SW_PID"
-rc=$?
-SW_PID=""
-grep -q 'Sanitizer\|runtime error' "$WORK/vnswitchd.log" && fail "vnswitchd: sanitizer report"
-[ "$rc" = 0 ] || fail "vnswitchd exited with $rc on SIGTERM"
+ns_stop_lldpad
+ns_stop_switch
 step "PASS"
 exit 0

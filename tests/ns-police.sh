@@ -35,67 +35,23 @@
 # name in the exit trap.  VNSW_KEEP=1 keeps the work directory;
 # VNSW_POLICE_SECONDS sets the run's length (default 4).
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-[ "$(id -u)" = 0 ] || skip "needs root"
-command -v ip >/dev/null 2>&1 || skip "no ip (iproute2)"
-command -v tcpdump >/dev/null 2>&1 || skip "no tcpdump"
-PY=/usr/bin/python3
-[ -x $PY ] || skip "no $PY"
-probe=vnswp$$-probe
-ip netns add "$probe" 2>/dev/null || skip "ip netns does not work here"
-ip netns del "$probe"
-
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-.}
-VNSWITCHD=$(cd "$top_builddir" && pwd)/switchd/vnswitchd
-VNCTL=$(cd "$top_builddir" && pwd)/switchd/vnctl
-[ -x "$VNSWITCHD" ] && [ -x "$VNCTL" ] || {
-	echo "FAIL: $VNSWITCHD or $VNCTL not built"
-	exit 1
-}
-NS=$top_srcdir/tests/ns
+. "$top_srcdir/tests/ns/lib.sh"
 PREFIX=vnswp$$
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/vnsw-ns-police.XXXXXX")
+ns_require tcpdump
+ns_binaries vnctl
+CAP_PIDS=""
+ns_teardown() {
+	stop $CAP_PIDS
+	lab down >/dev/null 2>&1
+}
+ns_init ns-police
 SECONDS_RUN=${VNSW_POLICE_SECONDS:-4}
 RATE_KBPS=2000
 BURST=15000
 OFFER_KBPS=4000
 SIZE=1000
-export VNSW_LAB_PREFIX="$PREFIX" VNSW_LAB_DIR="$WORK/lab" VNSWITCHD
 export VNSW_LAB_CONF="$WORK/police.conf"
-PORTS="up0 h1 h2 h3"
-PIDS=""
-failed=0
-
-cleanup() {
-	for pid in $PIDS; do
-		kill -TERM "$pid" 2>/dev/null
-	done
-	for pid in $PIDS; do
-		wait "$pid" 2>/dev/null
-	done
-	PIDS=""
-	sh "$top_srcdir/scripts/lab.sh" down >/dev/null 2>&1
-	for n in sw $PORTS; do
-		ip netns del "$PREFIX-$n" 2>/dev/null
-	done
-	if [ "$failed" = 0 ] && [ -z "${VNSW_KEEP:-}" ]; then
-		rm -rf "$WORK"
-	else
-		echo "work directory kept: $WORK"
-	fi
-}
-trap cleanup EXIT
-trap 'failed=1; exit 1' INT TERM HUP
-
-fail() {
-	echo "FAIL: $*"
-	failed=1
-	exit 1
-}
 
 V5=02:00:00:00:05:05 V6=02:00:00:00:06:06 U=02:00:00:00:0a:01
 cat >"$VNSW_LAB_CONF" <<EOF
@@ -118,10 +74,7 @@ veths = (
 );
 EOF
 
-sh "$top_srcdir/scripts/lab.sh" up >"$WORK/lab.out" 2>&1 || {
-	cat "$WORK/lab.out"
-	fail "lab.sh up"
-}
+ns_lab_up
 CTL=$WORK/lab/vnswitchd.ctl
 RT=""
 if command -v chrt >/dev/null 2>&1 && chrt -f 10 true 2>/dev/null; then
@@ -129,21 +82,14 @@ if command -v chrt >/dev/null 2>&1 && chrt -f 10 true 2>/dev/null; then
 	chrt -f -p 10 "$(cat "$WORK/lab/vnswitchd.pid")" >/dev/null 2>&1 || true
 fi
 
-ip netns exec "$PREFIX-up0" tcpdump -Q in -U -s 64 -B 8192 -n -i eth0 -w "$WORK/up0.pcap" \
-	2>"$WORK/tcpdump.log" &
-PIDS="$PIDS $!"
-i=0
-until grep -q 'listening on' "$WORK/tcpdump.log" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || fail "tcpdump did not start within 10 s: $(cat "$WORK/tcpdump.log")"
-	sleep 0.1
-done
+ns_tcpdump "$PREFIX-up0" "$WORK/up0.pcap" "$WORK/tcpdump.log" -Q in -s 64 -B 8192 -i eth0
+ns_wait_tcpdump "$WORK/tcpdump.log"
 
 # U is learned on up0 first, so that the streams go there only.
 echo "up0 ctag:vid=10 ff:ff:ff:ff:ff:ff $U LEARN" |
-	$PY "$NS/send.py" --port "up0=$PREFIX-up0:eth0" || fail "send.py"
+	$PY "$NSDIR/send.py" --port "up0=$PREFIX-up0:eth0" || fail "send.py"
 sleep 0.2
-$RT $PY "$NS/stream.py" send --netns "$PREFIX-h1" --ifname eth0 --dst $U --seconds "$SECONDS_RUN" \
+$RT $PY "$NSDIR/stream.py" send --netns "$PREFIX-h1" --ifname eth0 --dst $U --seconds "$SECONDS_RUN" \
 	--size $SIZE --stream "5,$V5,$OFFER_KBPS" --stream "6,$V6,$OFFER_KBPS" \
 	>"$WORK/sent.json" || fail "stream.py send"
 sleep 0.5
@@ -160,21 +106,13 @@ done
 "$VNCTL" --ctl "$CTL" -f json show qos veth 100 >"$WORK/qos.json" || fail "vnctl show qos"
 "$VNCTL" --ctl "$CTL" -f json show counters veth 100 >"$WORK/c100.json" || fail "vnctl show counters"
 "$VNCTL" --ctl "$CTL" -f json show counters veth 101 >"$WORK/c101.json" || fail "vnctl show counters"
-for pid in $PIDS; do
-	kill -TERM "$pid" 2>/dev/null
-done
-for pid in $PIDS; do
-	wait "$pid" 2>/dev/null
-done
-PIDS=""
-sh "$top_srcdir/scripts/lab.sh" down >>"$WORK/lab.out" 2>&1 || fail "lab.sh down"
-if grep -q 'Sanitizer\|runtime error' "$WORK/lab/vnswitchd.log"; then
-	cat "$WORK/lab/vnswitchd.log"
-	fail "vnswitchd: sanitizer report (log above)"
-fi
+stop $CAP_PIDS
+CAP_PIDS=""
+ns_lab_down
+ns_check_sanitizer "$WORK/lab/vnswitchd.log"
 grep -q '^0 packets dropped by kernel' "$WORK/tcpdump.log" ||
 	fail "tcpdump lost frames: $(cat "$WORK/tcpdump.log")"
-$PY "$NS/stream.py" count "$WORK/up0.pcap" $V5 $V6 >"$WORK/got.json" || fail "stream.py count"
+$PY "$NSDIR/stream.py" count "$WORK/up0.pcap" $V5 $V6 >"$WORK/got.json" || fail "stream.py count"
 
 $PY - "$WORK" $RATE_KBPS $BURST $OFFER_KBPS $SIZE <<'EOF'
 import json, sys

@@ -48,147 +48,32 @@
 # every namespace deleted by name in the exit trap.  Set VNSW_KEEP=1 to
 # keep the work directory (it is kept on failure anyway).
 
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-[ "$(id -u)" = 0 ] || skip "needs root"
-for t in ip unshare stdbuf lldpad lldptool vdptool tcpdump tshark; do
-	command -v $t >/dev/null 2>&1 || skip "no $t"
-done
-PY=/usr/bin/python3
-[ -x $PY ] || skip "no $PY"
-probe=vnrs$$-probe
-ip netns add "$probe" 2>/dev/null || skip "ip netns does not work here"
-ip netns del "$probe"
-
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-.}
-VNSWITCHD=$(cd "$top_builddir" && pwd)/switchd/vnswitchd
-VNCTL_BIN=$(cd "$top_builddir" && pwd)/switchd/vnctl
-for b in "$VNSWITCHD" "$VNCTL_BIN"; do
-	[ -x "$b" ] || {
-		echo "FAIL: $b not built"
-		exit 1
-	}
-done
-NSDIR=$top_srcdir/tests/ns
-H="$PY $NSDIR/interop.py"
-F="$PY $NSDIR/faults.py"
+. "$top_srcdir/tests/ns/lib.sh"
 PREFIX=vnrs$$
+ns_require unshare stdbuf lldpad lldptool vdptool tcpdump tshark
+ns_binaries vnctl
+F="$PY $NSDIR/faults.py"
 SW=$PREFIX-sw UP=$PREFIX-up NA=$PREFIX-a NB=$PREFIX-b ST=$PREFIX-st
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/vnsw-ns-restart.XXXXXX")
+SW_PID="" LLDPAD_PID="" CAP_PIDS="" GEN_PID=""
+ns_teardown() {
+	stop $GEN_PID $CAP_PIDS $LLDPAD_PID $SW_PID
+}
+ns_diagnose() {
+	ns_log_tail "$WORK/vnswitchd.log" 30 "vnswitchd's log:"
+	ns_log_tail "$WORK/lldpad.log" 15 "lldpad's last VDP lines ($WORK/lldpad.log):" 'vdp22\|ecp22'
+}
+ns_init ns-restart
 CTL=$WORK/ctl.sock
 STATE=$WORK/state/vnswitchd.state
-SW_PID="" LLDPAD_PID="" CAP_PIDS="" GEN_PID=""
-failed=0
-T0=$(date +%s)
-
-exited() {
-	[ ! -e "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2>/dev/null
-}
-
-# stop PID...: SIGTERM, at most 10 s, then SIGKILL; reaps them.
-stop() {
-	for pid; do
-		kill -TERM "$pid" 2>/dev/null
-	done
-	for pid; do
-		n=0
-		until exited "$pid"; do
-			n=$((n + 1))
-			if [ $n -gt 100 ]; then
-				echo "PID $pid did not stop on SIGTERM within 10 s: SIGKILL"
-				kill -KILL "$pid" 2>/dev/null
-				break
-			fi
-			sleep 0.1
-		done
-	done
-	st=0
-	for pid; do
-		wait "$pid" 2>/dev/null
-		st=$?
-	done
-	return $st
-}
-
-cleanup() {
-	stop $GEN_PID $CAP_PIDS $LLDPAD_PID $SW_PID
-	for n in $SW $UP $NA $NB $ST; do
-		ip netns del "$n" 2>/dev/null
-	done
-	if [ "$failed" = 0 ] && [ -z "${VNSW_KEEP:-}" ]; then
-		rm -rf "$WORK"
-	else
-		echo "work directory kept: $WORK"
-	fi
-}
-trap cleanup EXIT
-trap 'failed=1; exit 1' INT TERM HUP
-
-fail() {
-	echo "FAIL: $*"
-	failed=1
-	if [ -s "$WORK/vnswitchd.log" ]; then
-		echo "--- vnswitchd's log:"
-		tail -n 30 "$WORK/vnswitchd.log"
-	fi
-	if [ -s "$WORK/lldpad.log" ]; then
-		echo "--- lldpad's last VDP lines ($WORK/lldpad.log):"
-		grep 'vdp22\|ecp22' "$WORK/lldpad.log" | tail -n 15
-	fi
-	exit 1
-}
-
-step() {
-	echo "[$(($(date +%s) - T0))s] $*"
-}
-
-poll() {
-	end=$(($(date +%s%N) / 1000000 + $1 * 1000))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ $(($(date +%s%N) / 1000000)) -le "$end" ] || return 1
-		sleep 0.1
-	done
-}
-
-wait_for() {
-	limit=$1 what=$2 show=""
-	shift 2
-	if [ "$1" = -f ]; then
-		show=$2
-		shift 2
-	fi
-	poll "$limit" "$@" && return 0
-	[ -z "$show" ] || what="$what; last seen ($show): $(cat "$show" 2>/dev/null)"
-	fail "not within $limit s: $what"
-}
-
-vnctl() { "$VNCTL_BIN" --ctl "$CTL" -t 5 "$@"; }
-lldptool() { ip netns exec "$ST" lldptool "$@"; }
-vdptool() { ip netns exec "$ST" vdptool "$@"; }
 
 # ---- topology ------------------------------------------------------------------
 
-for n in $SW $UP $NA $NB $ST; do
-	ip netns add "$n" || fail "ip netns add $n"
-	ip -n "$n" link set lo up
-	ip netns exec "$n" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 >/dev/null
-done
-ip link add up0 netns "$SW" type veth peer name eth0 netns "$UP" &&
-	ip link add ha netns "$SW" type veth peer name eth0 netns "$NA" &&
-	ip link add hb netns "$SW" type veth peer name eth0 netns "$NB" &&
-	ip link add hs netns "$SW" type veth peer name evst0 netns "$ST" || fail "ip link add"
-for i in up0 ha hb hs; do
-	ip -n "$SW" link set "$i" up
-done
-for n in $UP $NA $NB; do
-	ip -n "$n" link set eth0 up
-done
-ip -n "$ST" link set evst0 address 02:00:00:00:5a:01 up
+ns_add $SW $UP $NA $NB $ST
+ns_veth "$SW" up0 "$UP" eth0
+ns_veth "$SW" ha "$NA" eth0
+ns_veth "$SW" hb "$NB" eth0
+ns_veth "$SW" hs "$ST" evst0 02:00:00:00:5a:01
 
 # ---- the switch ------------------------------------------------------------------
 
@@ -215,56 +100,31 @@ EOF
 "$VNSWITCHD" -c "$WORK/sw.conf" --check >/dev/null || fail "vnswitchd --check"
 mkdir -p "$WORK/state"
 
-# start_switch [ARGS...]: vnswitchd live ('ip netns exec' execs it: $! is
-# the daemon); its log is appended to, "=== start" marks each run.
-start_switch() {
-	echo "=== start $*" >>"$WORK/vnswitchd.log"
-	runs=$(grep -c '^=== start' "$WORK/vnswitchd.log")
-	ip netns exec "$SW" "$VNSWITCHD" -c "$WORK/sw.conf" --ctl "$CTL" "$@" \
-		>>"$WORK/vnswitchd.log" 2>&1 &
-	SW_PID=$!
-	wait_for 10 "vnswitchd running live (run $runs)" sw_running "$runs"
-}
-sw_running() { [ "$(grep -c 'running live' "$WORK/vnswitchd.log")" -ge "$1" ]; }
 kill9_switch() {
 	kill -KILL "$SW_PID"
 	wait "$SW_PID" 2>/dev/null
 	SW_PID=""
 }
 
-start_switch --state-file "$STATE"
+ns_start_switch --state-file "$STATE"
 step "vnswitchd running (PID $SW_PID), state file $STATE"
 
 # Every host's inbound frames, for the whole test.
+set --
 for h in up:$UP:eth0 a:$NA:eth0 b:$NB:eth0 st:$ST:evst0; do
 	name=${h%%:*} rest=${h#*:}
-	ip netns exec "${rest%%:*}" tcpdump -Q in -U --immediate-mode -n -i "${rest#*:}" \
-		-w "$WORK/$name.pcap" 2>"$WORK/tcpdump-$name.log" &
-	CAP_PIDS="$CAP_PIDS $!"
+	ns_tcpdump "${rest%%:*}" "$WORK/$name.pcap" "$WORK/tcpdump-$name.log" \
+		-Q in --immediate-mode -i "${rest#*:}"
+	set -- "$@" "$WORK/tcpdump-$name.log"
 done
-tcpdumps_listen() { [ "$(cat "$WORK"/tcpdump-*.log | grep -c 'listening on')" = 4 ]; }
-wait_for 10 "tcpdump listening on the hosts" tcpdumps_listen
+ns_wait_tcpdump "$@"
 
 # ---- lldpad, the station ----------------------------------------------------------
 
-mkdir -p "$WORK/lldpad"
-start_lldpad() {
-	echo "=== start" >>"$WORK/lldpad.log"
-	ip netns exec "$ST" unshare --mount --propagation private sh -c \
-		"mount -t tmpfs -o size=1m tmpfs /dev/shm && exec stdbuf -oL lldpad -p -V 7 -f '$WORK/lldpad/lldpad.conf'" \
-		>>"$WORK/lldpad.log" 2>&1 &
-	LLDPAD_PID=$!
-	wait_for 10 "lldpad answers lldptool" lldptool -p
-}
-start_lldpad
-lldptool -L -i evst0 -g ncb adminStatus=rxtx >/dev/null &&
-	lldptool -T -i evst0 -g ncb -V evb -c enabletx=yes >/dev/null &&
-	lldptool -T -i evst0 -g ncb -V evb -c evbmode=station >/dev/null &&
-	lldptool -T -i evst0 -g ncb -V evb -c evbrrreq=yes >/dev/null &&
-	lldptool -T -i evst0 -g ncb -V evb -c vdprka=19 >/dev/null ||
-	fail "lldptool could not configure the station"
-stop "$LLDPAD_PID" # the role is read at start
-start_lldpad
+ns_start_lldpad
+ns_evb_station evst0 vdprka=19
+ns_stop_lldpad # the role is read at start
+ns_start_lldpad
 bridge_sees_station() {
 	vnctl -f json show evb >"$WORK/evb.json" &&
 		[ "$($H get port=hs.station_present port=hs.oper.rka <"$WORK/evb.json" |
@@ -358,7 +218,7 @@ sleep 0.5
 t_kill=$(date +%s%N)
 kill9_switch
 step "vnswitchd killed (SIGKILL) with traffic flowing"
-start_switch --state-file "$STATE"
+ns_start_switch --state-file "$STATE"
 t_up=$(date +%s%N)
 step "vnswitchd restarted with the state file in $(((t_up - t_kill) / 1000000)) ms (PID $SW_PID)"
 grep -q "saved configuration applied" "$WORK/vnswitchd.log" ||
@@ -407,7 +267,7 @@ step "lldpad's keep-alives refresh the restored VSI past its supervision time ($
 # ---- the control: a restart with the configuration alone misforwards ------------------------
 
 kill9_switch
-start_switch
+ns_start_switch
 round control
 sleep 1
 frames
@@ -424,7 +284,7 @@ kill9_switch
 # A truncated state file (the last 40 bytes cut).
 size=$(stat -c %s "$STATE")
 head -c $((size - 40)) "$STATE" >"$STATE.cut" && mv "$STATE.cut" "$STATE"
-start_switch --state-file "$STATE"
+ns_start_switch --state-file "$STATE"
 grep -q "corrupt state file (truncated or extended" "$WORK/vnswitchd.log" ||
 	fail "no message about the truncated state file"
 [ -s "$STATE.bad" ] || fail "the truncated state file was not kept as $STATE.bad"
@@ -439,12 +299,6 @@ step "truncated state file: reported, kept as .bad, the configuration alone, a f
 
 stop $CAP_PIDS
 CAP_PIDS=""
-stop "$SW_PID"
-rc=$?
-SW_PID=""
-if grep -q 'Sanitizer\|runtime error' "$WORK/vnswitchd.log"; then
-	fail "vnswitchd: sanitizer report (log above)"
-fi
-[ "$rc" = 0 ] || fail "vnswitchd exited with $rc on SIGTERM"
+ns_stop_switch
 step "PASS"
 exit 0

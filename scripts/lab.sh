@@ -62,9 +62,10 @@ daemon_pid() {
 	pid=$(cat "$DIR/vnswitchd.pid")
 	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
 	# While 'ip netns exec' is still turning into vnswitchd the command line
-	# can read empty: only a non-empty one that is not ours means PID reuse.
+	# can read empty, and right after the fork it is still this script's
+	# (sh .../lab.sh up): only another one means PID reuse.
 	cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
-	[ -z "$cmd" ] || echo "$cmd" | grep -q -e vnswitchd -e 'netns exec' || return 1
+	[ -z "$cmd" ] || echo "$cmd" | grep -q -e vnswitchd -e 'netns exec' -e lab.sh || return 1
 	echo "$pid"
 }
 

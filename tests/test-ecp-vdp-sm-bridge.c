@@ -747,6 +747,64 @@ test_vdp_key_mgrid(void)
 	vdp_bridge_destroy(br);
 }
 
+/* The VSI index (vdp_bridge.c): 64 records taken and released in a
+ * scrambled order, several rounds; every VSI in use is found, none other
+ * is, a new VSI takes the lowest free record, and the next deadline is the
+ * earliest refresh's. */
+static void
+test_vdp_index_churn(void)
+{
+	enum { N = 64 };
+	static uint8_t ids[N][VDP_VSIID_LEN];
+	bool in[N] = { false };
+	struct vdp_bridge *br;
+	const uint64_t t = vdp_bridge_keepalive_us(3, 8, 20);
+	uint32_t x = 7;
+	uint64_t now = 1000;
+
+	h_reset();
+	br = mk_br(N, 4);
+	for (unsigned i = 0; i < N; i++) {
+		memcpy(ids[i], uuid1, VDP_VSIID_LEN);
+		ids[i][15] = (uint8_t)i;
+		ids[i][14] = (uint8_t)(i * 37); /* spread the hashes apart */
+	}
+	for (unsigned step = 0; step < 2000; step++) {
+		unsigned i;
+		struct req r;
+
+		x = x * 1103515245u + 12345u;
+		i = (x >> 8) % N;
+		r = std_req(in[i] ? VDP_TLV_DEASSOC : VDP_TLV_ASSOC);
+		r.id = ids[i];
+		r.f[0].mac[5] = (uint8_t)i; /* a MAC of its own */
+		now += 10;
+		h_reset(); /* the recorder keeps a few frames only */
+		feed(br, &r, now);
+		in[i] = !in[i];
+		if (step % 97)
+			continue;
+		for (unsigned k = 0; k < N; k++) {
+			const struct vdp_bridge_vsi *v =
+				vdp_bridge_find(br, mgr_blabla, VDP_VSIID_UUID, ids[k]);
+
+			CU_ASSERT_EQUAL(v != NULL, in[k]);
+		}
+	}
+	{
+		uint64_t min = UINT64_MAX;
+		size_t n = 0;
+
+		for (const struct vdp_bridge_vsi *v = vdp_bridge_next(br, NULL); v;
+			v = vdp_bridge_next(br, v), n++)
+			if (v->refreshed_us < min)
+				min = v->refreshed_us;
+		CU_ASSERT_EQUAL(n, vdp_bridge_stats(br)->n_vsi);
+		CU_ASSERT_EQUAL(vdp_bridge_next_deadline(br), n ? min + t : VDP_BRIDGE_NEVER);
+	}
+	vdp_bridge_destroy(br);
+}
+
 /* Registered as the "vdp-bridge" suite by test-ecp-vdp-sm.c, in this order. */
 const struct tu_test ecp_vdp_bridge_tests[] = {
 	{ "ASSOCIATE, VID 0 -> profile VLAN", test_vdp_assoc_vid0 },
@@ -762,5 +820,6 @@ const struct tu_test ecp_vdp_bridge_tests[] = {
 	{ "several VSI TLVs, responses ignored", test_vdp_several_and_ignored },
 	{ "malformed requests", test_vdp_malformed },
 	{ "Manager ID in the key", test_vdp_key_mgrid },
+	{ "VSI index under churn", test_vdp_index_churn },
 	{ NULL, NULL },
 };

@@ -27,6 +27,20 @@ struct vdp_bridge {
 	struct vdp_filter *scratch; /* VDP_MAX_FILTERS_PER_VSI entries */
 	uint8_t *out;               /* response under construction */
 	uint8_t *tlv;               /* vdp_encode output of 'one' */
+	/* Finding a VSI without scanning the table (a request, a query):
+	 * open addressing on format + VSI ID (the Manager ID, when it is part
+	 * of the key, is compared in the probe), record index + 1 per slot, 0
+	 * empty; backward-shift deletion, no tombstones.  idx_mask + 1 slots,
+	 * at least twice max_vsi. */
+	uint32_t *idx;
+	uint32_t idx_mask;
+	/* Free records: a bit per record (set: free), so that a new VSI takes
+	 * the lowest free record, as the table's order is shown. */
+	uint64_t *free_bits;
+	/* The earliest refresh time of the records in use, kept as records
+	 * come, are refreshed and go (a scan only when the earliest one is
+	 * refreshed or goes).  UINT64_MAX: none. */
+	uint64_t min_refreshed;
 	struct vdp_bridge_stats stats;
 };
 
@@ -91,12 +105,19 @@ vdp_bridge_create(
 	br->scratch = calloc(VDP_MAX_FILTERS_PER_VSI, sizeof(*br->scratch));
 	br->out = calloc(1, VDP_MAX_PDU_LEN);
 	br->tlv = calloc(1, VDP_MAX_PDU_LEN);
+	br->idx_mask = 15;
+	while ((size_t)br->idx_mask + 1 < 2 * (size_t)cfg->max_vsi)
+		br->idx_mask = br->idx_mask * 2 + 1;
+	br->idx = calloc((size_t)br->idx_mask + 1, sizeof(*br->idx));
+	br->free_bits = calloc((cfg->max_vsi + 63) / 64, sizeof(*br->free_bits));
+	br->min_refreshed = UINT64_MAX;
 	if (!br->tab || !br->pool || !br->in || !br->one || !br->scratch || !br->out ||
-		!br->tlv) {
+		!br->tlv || !br->idx || !br->free_bits) {
 		vdp_bridge_destroy(br);
 		return NULL;
 	}
 	for (size_t i = 0; i < cfg->max_vsi; i++) {
+		br->free_bits[i / 64] |= 1ull << (i % 64);
 		br->tab[i].filters = br->pool + i * 2 * per;
 		br->tab[i].req_filters = br->pool + i * 2 * per + per;
 	}
@@ -115,17 +136,30 @@ vdp_bridge_destroy(struct vdp_bridge *br)
 	free(br->scratch);
 	free(br->out);
 	free(br->tlv);
+	free(br->idx);
+	free(br->free_bits);
 	free(br);
 }
 
 /* ---- table ------------------------------------------------------------- */
 
+static uint32_t
+vdp_br_hash(uint8_t format, const uint8_t *vsiid)
+{
+	uint32_t h = 2166136261u ^ format; /* FNV-1a */
+
+	for (unsigned i = 0; i < VDP_VSIID_LEN; i++)
+		h = (h ^ vsiid[i]) * 16777619u;
+	return h ^ h >> 15;
+}
+
 static struct vdp_bridge_vsi *
 vdp_br_lookup(
 	const struct vdp_bridge *br, const uint8_t *mgrid, uint8_t format, const uint8_t *vsiid)
 {
-	for (size_t i = 0; i < br->cfg.max_vsi; i++) {
-		struct vdp_bridge_vsi *v = &br->tab[i];
+	for (uint32_t i = vdp_br_hash(format, vsiid) & br->idx_mask; br->idx[i];
+		i = (i + 1) & br->idx_mask) {
+		struct vdp_bridge_vsi *v = &br->tab[br->idx[i] - 1];
 
 		if (!v->in_use || v->vsiid_format != format ||
 			memcmp(v->vsiid, vsiid, VDP_VSIID_LEN))
@@ -137,13 +171,89 @@ vdp_br_lookup(
 	return NULL;
 }
 
+/* A record that just got its key (format, VSI ID) goes into the index. */
+static void
+vdp_br_index(struct vdp_bridge *br, const struct vdp_bridge_vsi *v)
+{
+	uint32_t i = vdp_br_hash(v->vsiid_format, v->vsiid) & br->idx_mask;
+
+	while (br->idx[i])
+		i = (i + 1) & br->idx_mask;
+	br->idx[i] = (uint32_t)(v - br->tab) + 1;
+}
+
+/* ... and out of it, before its key is cleared (backward shift: every
+ * entry after the hole that may move closer to its home slot does). */
+static void
+vdp_br_unindex(struct vdp_bridge *br, const struct vdp_bridge_vsi *v)
+{
+	uint32_t want = (uint32_t)(v - br->tab) + 1, m = br->idx_mask;
+	uint32_t j = vdp_br_hash(v->vsiid_format, v->vsiid) & m;
+
+	while (br->idx[j] && br->idx[j] != want)
+		j = (j + 1) & m;
+	if (!br->idx[j])
+		return; /* not indexed (cannot happen) */
+	br->idx[j] = 0;
+	for (uint32_t k = (j + 1) & m; br->idx[k]; k = (k + 1) & m) {
+		const struct vdp_bridge_vsi *x = &br->tab[br->idx[k] - 1];
+		uint32_t h = vdp_br_hash(x->vsiid_format, x->vsiid) & m;
+
+		/* Leave it if its home is cyclically in (j, k]. */
+		if (j <= k ? (h > j && h <= k) : (h > j || h <= k))
+			continue;
+		br->idx[j] = br->idx[k];
+		br->idx[k] = 0;
+		j = k;
+	}
+}
+
+/* The lowest free record, taken (NULL: the table is full). */
 static struct vdp_bridge_vsi *
 vdp_br_alloc(struct vdp_bridge *br)
 {
-	for (size_t i = 0; i < br->cfg.max_vsi; i++)
-		if (!br->tab[i].in_use)
-			return &br->tab[i];
+	for (size_t w = 0; w < ((size_t)br->cfg.max_vsi + 63) / 64; w++)
+		if (br->free_bits[w]) {
+			size_t i = w * 64 + (size_t)__builtin_ctzll(br->free_bits[w]);
+
+			return i < (size_t)br->cfg.max_vsi ? &br->tab[i] : NULL;
+		}
 	return NULL;
+}
+
+/* The earliest refresh of the records in use, looked for again (the
+ * record that held it was refreshed or went). */
+static void
+vdp_br_min_again(struct vdp_bridge *br)
+{
+	br->min_refreshed = UINT64_MAX;
+	for (size_t i = 0; i < br->cfg.max_vsi; i++)
+		if (br->tab[i].in_use && br->tab[i].refreshed_us < br->min_refreshed)
+			br->min_refreshed = br->tab[i].refreshed_us;
+}
+
+/* A record refreshed at 'now': when it held the earliest refresh, the
+ * earliest is looked for again, so that next_deadline stays exact. */
+static void
+vdp_br_refresh(struct vdp_bridge *br, struct vdp_bridge_vsi *v, uint64_t now)
+{
+	bool was_min = v->refreshed_us == br->min_refreshed;
+
+	v->refreshed_us = now;
+	if (was_min)
+		vdp_br_min_again(br);
+}
+
+/* A record comes into use with its key set: taken, indexed, timed. */
+static void
+vdp_br_taken(struct vdp_bridge *br, struct vdp_bridge_vsi *v)
+{
+	size_t i = (size_t)(v - br->tab);
+
+	br->free_bits[i / 64] &= ~(1ull << (i % 64));
+	vdp_br_index(br, v);
+	if (v->refreshed_us < br->min_refreshed)
+		br->min_refreshed = v->refreshed_us;
 }
 
 /* release() then forget the record (its filter slices stay assigned). */
@@ -152,13 +262,21 @@ vdp_br_remove(struct vdp_bridge *br, struct vdp_bridge_vsi *v, enum vdp_bridge_r
 {
 	struct vdp_filter *f = v->filters, *rf = v->req_filters;
 
+	size_t i = (size_t)(v - br->tab);
+	bool was_min;
+
 	if (br->cb.release)
 		br->cb.release(br->aux, v, reason);
 	br->stats.releases++;
+	vdp_br_unindex(br, v);
+	br->free_bits[i / 64] |= 1ull << (i % 64);
+	was_min = v->refreshed_us == br->min_refreshed;
 	memset(v, 0, sizeof(*v));
 	v->filters = f;
 	v->req_filters = rf;
 	br->stats.n_vsi--;
+	if (was_min)
+		vdp_br_min_again(br);
 }
 
 uint64_t
@@ -440,6 +558,7 @@ vdp_br_admit(struct vdp_bridge *br, struct vdp_resp *r, struct vdp_req *q, uint6
 	const struct vdp_vsi *v = q->v;
 	struct vdp_filter *g = br->scratch;
 	struct vdp_bridge_vsi *c;
+	bool fresh;
 	bool hard = false;
 	int rc = 0;
 
@@ -463,6 +582,7 @@ vdp_br_admit(struct vdp_bridge *br, struct vdp_resp *r, struct vdp_req *q, uint6
 		return;
 	}
 	c = q->cur;
+	fresh = !c;
 	if (!c) {
 		c = vdp_br_alloc(br); /* checked by the caller */
 		c->in_use = true;
@@ -483,6 +603,8 @@ vdp_br_admit(struct vdp_bridge *br, struct vdp_resp *r, struct vdp_req *q, uint6
 	c->n_filters = (uint16_t)q->n;
 	memcpy(c->filters, g, q->n * sizeof(*g));
 	memcpy(c->req_filters, q->f, q->n * sizeof(*g));
+	if (fresh)
+		vdp_br_taken(br, c);
 	q->cur = c;
 	br->stats.admitted++;
 	vdp_br_success(br, r, q, c->filters, "admitted");
@@ -505,7 +627,7 @@ vdp_br_request(struct vdp_bridge *br, struct vdp_resp *r, const struct vdp_pdu *
 	if (q.cur) {
 		/* Any request shows the station alive; hints are recorded. */
 		q.cur->mode = v->mode;
-		q.cur->refreshed_us = now;
+		vdp_br_refresh(br, q.cur, now);
 		q.cur->hint_m = vdp_status_m_bit(&v->status);
 		q.cur->hint_s = vdp_status_s_bit(&v->status);
 	}
@@ -590,7 +712,7 @@ vdp_br_malformed(struct vdp_bridge *br, const uint8_t *buf, size_t len, uint64_t
 			br->stats.refused++;
 			vdp_br_count(br, &st);
 			if (cur) {
-				cur->refreshed_us = now;
+				vdp_br_refresh(br, cur, now);
 				cur->last_status = vdp_status_octet(&st);
 				cur->last_reason = "malformed request";
 			}
@@ -687,6 +809,7 @@ vdp_bridge_restore(struct vdp_bridge *br, const uint8_t mgrid[VDP_MGRID_LEN],
 	memcpy(c->req_filters, f, n * sizeof(*g));
 	c->last_status = 0x40; /* as if answered with success */
 	c->last_reason = "restored";
+	vdp_br_taken(br, c);
 	br->stats.n_vsi++;
 	br->stats.admitted++;
 	br->stats.restored++;
@@ -698,30 +821,37 @@ vdp_bridge_restore(struct vdp_bridge *br, const uint8_t mgrid[VDP_MGRID_LEN],
 void
 vdp_bridge_tick(struct vdp_bridge *br, uint64_t now)
 {
+	uint64_t min = UINT64_MAX;
+
+	/* Nothing can be due before the earliest refresh's deadline. */
+	if (!br->stats.n_vsi || now < vdp_bridge_next_deadline(br))
+		return;
 	for (size_t i = 0; i < br->cfg.max_vsi; i++) {
 		struct vdp_bridge_vsi *v = &br->tab[i];
 
-		if (!v->in_use || now < vdp_bridge_vsi_deadline(br, v))
+		if (!v->in_use)
 			continue;
+		if (now < vdp_bridge_vsi_deadline(br, v)) {
+			if (v->refreshed_us < min)
+				min = v->refreshed_us;
+			continue;
+		}
 		br->stats.keepalive_expiries++;
 		v->last_reason = "keep-alive expired";
 		vdp_br_send_deassoc(br, v, now);
 		vdp_br_remove(br, v, VDP_BRIDGE_REASON_KEEPALIVE);
 	}
+	br->min_refreshed = min;
 }
 
 uint64_t
 vdp_bridge_next_deadline(const struct vdp_bridge *br)
 {
-	uint64_t next = VDP_BRIDGE_NEVER;
-
-	for (size_t i = 0; i < br->cfg.max_vsi; i++) {
-		const struct vdp_bridge_vsi *v = &br->tab[i];
-
-		if (v->in_use && vdp_bridge_vsi_deadline(br, v) < next)
-			next = vdp_bridge_vsi_deadline(br, v);
-	}
-	return next;
+	/* Exact: min_refreshed follows every record that comes, is
+	 * refreshed (vdp_br_refresh) or goes (vdp_br_remove). */
+	if (!br->stats.n_vsi || br->min_refreshed == UINT64_MAX)
+		return VDP_BRIDGE_NEVER;
+	return br->min_refreshed + vdp_bridge_keepalive_us(br->cfg.r, br->cfg.rte, br->cfg.rka);
 }
 
 static struct vdp_bridge_vsi *

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "switchd/acl.h"
+#include "switchd/htab.h"
 #include "vntag/etag.h"
 #include "vntag/eth.h"
 
@@ -731,53 +732,34 @@ line_fail(struct swc_ctx *c, int line, const char *path, const char *msg)
 }
 
 /* Cross-references: unique names and ids, bindings that fit their port. */
+/* The vEths' cross-references and uniqueness (ids, bindings per port,
+ * MAC+VLAN switch-wide), against tables of the vEths before each. */
+struct veth_tabs {
+	struct sw_htab ids, binds, macs;
+	size_t *on_port;
+};
+
+static uint64_t
+veth_mac_key(const struct sw_conf_veth *e)
+{
+	uint64_t k = (uint64_t)e->vlan << 48;
+
+	for (int i = 0; i < 6; i++)
+		k |= (uint64_t)e->mac[i] << (40 - 8 * i);
+	return k;
+}
+
 static int
-validate(struct swc_ctx *c, struct sw_conf *conf, int default_profile_line)
+validate_veths(struct swc_ctx *c, struct sw_conf *conf, struct veth_tabs *t)
 {
 	char path[64], lp[128], msg[256];
 	size_t total = 0;
 
-	for (size_t i = 0; i < conf->n_ports; i++)
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(conf->ports[i].name, conf->ports[j].name)) {
-				snprintf(path, sizeof(path), "ports.[%zu].name", i + 1);
-				snprintf(msg, sizeof(msg),
-					"port '%s' is already defined at line %d",
-					conf->ports[i].name, conf->ports[j].line);
-				return line_fail(c, conf->ports[i].line, path, msg);
-			}
-	for (size_t i = 0; i < conf->n_profiles; i++)
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(conf->profiles[i].name, conf->profiles[j].name)) {
-				snprintf(path, sizeof(path), "profiles.[%zu].name", i + 1);
-				snprintf(msg, sizeof(msg),
-					"profile '%s' is already defined at line %d",
-					conf->profiles[i].name, conf->profiles[j].line);
-				return line_fail(c, conf->profiles[i].line, path, msg);
-			}
-	if (conf->default_profile[0]) {
-		bool found = false;
-
-		for (size_t j = 0; j < conf->n_profiles; j++)
-			found |= !strcmp(conf->profiles[j].name, conf->default_profile);
-		if (!found) {
-			snprintf(msg, sizeof(msg), "no profile named '%s'",
-				conf->default_profile);
-			return line_fail(
-				c, default_profile_line, "switch.default_profile", msg);
-		}
-	}
-	if (conf->n_veths > conf->max_veths) {
-		snprintf(msg, sizeof(msg), "%zu vEths exceed switch.max_veths = %u",
-			conf->n_veths, conf->max_veths);
-		return line_fail(
-			c, conf->n_veths ? conf->veths[conf->max_veths].line : 0, "veths", msg);
-	}
 	for (size_t i = 0; i < conf->n_veths; i++) {
 		struct sw_conf_veth *e = &conf->veths[i];
 		const struct sw_conf_port *p = NULL;
 		const struct sw_conf_profile *prof = NULL;
-		size_t on_port = 0;
+		size_t on_port, pidx;
 
 		snprintf(path, sizeof(path), "veths.[%zu]", i + 1);
 		for (size_t j = 0; j < conf->n_ports; j++)
@@ -836,38 +818,51 @@ validate(struct swc_ctx *c, struct sw_conf *conf, int default_profile_line)
 				e->vlan = prof->vlan;
 			}
 		}
-		for (size_t j = 0; j < i; j++) {
-			const struct sw_conf_veth *o = &conf->veths[j];
+		/* Earlier vEths in conflict with this one, found through the
+		 * tables (linear in the vEths, not quadratic): the first one
+		 * in the file is reported, an id before a binding before a MAC
+		 * for the same vEth, as a scan in file order would. */
+		pidx = (size_t)(p - conf->ports);
+		on_port = t->on_port[pidx];
+		{
+			const struct sw_htab_ent *hid = sw_htab_find(&t->ids, e->id, 0);
+			const struct sw_htab_ent *hb = e->kind != SW_BIND_MAC
+				? sw_htab_find(&t->binds, (uint64_t)e->kind << 32 | e->key,
+					  (uint32_t)pidx)
+				: NULL;
+			const struct sw_htab_ent *hm = e->kind == SW_BIND_MAC
+				? sw_htab_find(&t->macs, veth_mac_key(e), 0)
+				: NULL;
+			int32_t first = hid ? hid->val : INT32_MAX;
 
-			if (o->id == e->id) {
+			if (hb && hb->val < first)
+				first = hb->val;
+			if (hm && hm->val < first)
+				first = hm->val;
+			if (hid && hid->val == first) {
 				snprintf(msg, sizeof(msg),
 					"vEth %u is already defined at line %d", e->id,
-					o->line);
+					conf->veths[first].line);
 				return line_fail(
 					c, e->line, swc_leaf(lp, sizeof(lp), path, "id"), msg);
 			}
-			if (!strcmp(o->port, e->port)) {
-				on_port++;
-				if (e->kind != SW_BIND_MAC && o->key == e->key) {
-					snprintf(msg, sizeof(msg),
-						"%s %u on port '%s' is already bound to vEth %u",
-						e->kind == SW_BIND_VIF ? "vif" : "E-CID",
-						e->key, e->port, o->id);
-					return line_fail(c, e->line,
-						swc_leaf(lp, sizeof(lp), path,
-							e->kind == SW_BIND_VIF ? "vif"
-									       : "ecid"),
-						msg);
-				}
+			if (hb && hb->val == first) {
+				snprintf(msg, sizeof(msg),
+					"%s %u on port '%s' is already bound to vEth %u",
+					e->kind == SW_BIND_VIF ? "vif" : "E-CID", e->key,
+					e->port, conf->veths[first].id);
+				return line_fail(c, e->line,
+					swc_leaf(lp, sizeof(lp), path,
+						e->kind == SW_BIND_VIF ? "vif" : "ecid"),
+					msg);
 			}
-			if (e->kind == SW_BIND_MAC && o->kind == SW_BIND_MAC &&
-				!memcmp(o->mac, e->mac, 6) && o->vlan == e->vlan) {
+			if (hm && hm->val == first) {
 				char m[18];
 
 				vn_eth_format_mac(e->mac, m);
 				snprintf(msg, sizeof(msg),
 					"MAC %s in VLAN %u is already bound to vEth %u", m,
-					e->vlan, o->id);
+					e->vlan, conf->veths[first].id);
 				return line_fail(
 					c, e->line, swc_leaf(lp, sizeof(lp), path, "mac"), msg);
 			}
@@ -878,9 +873,75 @@ validate(struct swc_ctx *c, struct sw_conf *conf, int default_profile_line)
 			return line_fail(c, e->line, path, msg);
 		}
 		total++;
+		/* This vEth, for the ones after it (the first holder stays). */
+		t->on_port[pidx]++;
+		sw_htab_insert(&t->ids, e->id, 0, (int32_t)i, 0);
+		if (e->kind != SW_BIND_MAC)
+			sw_htab_insert(&t->binds, (uint64_t)e->kind << 32 | e->key,
+				(uint32_t)pidx, (int32_t)i, 0);
+		else if (!sw_htab_find(&t->macs, veth_mac_key(e), 0))
+			sw_htab_insert(&t->macs, veth_mac_key(e), 0, (int32_t)i, 0);
 	}
 	(void)total;
 	return 0;
+}
+static int
+validate(struct swc_ctx *c, struct sw_conf *conf, int default_profile_line)
+{
+	char path[64], msg[256];
+
+	for (size_t i = 0; i < conf->n_ports; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(conf->ports[i].name, conf->ports[j].name)) {
+				snprintf(path, sizeof(path), "ports.[%zu].name", i + 1);
+				snprintf(msg, sizeof(msg),
+					"port '%s' is already defined at line %d",
+					conf->ports[i].name, conf->ports[j].line);
+				return line_fail(c, conf->ports[i].line, path, msg);
+			}
+	for (size_t i = 0; i < conf->n_profiles; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(conf->profiles[i].name, conf->profiles[j].name)) {
+				snprintf(path, sizeof(path), "profiles.[%zu].name", i + 1);
+				snprintf(msg, sizeof(msg),
+					"profile '%s' is already defined at line %d",
+					conf->profiles[i].name, conf->profiles[j].line);
+				return line_fail(c, conf->profiles[i].line, path, msg);
+			}
+	if (conf->default_profile[0]) {
+		bool found = false;
+
+		for (size_t j = 0; j < conf->n_profiles; j++)
+			found |= !strcmp(conf->profiles[j].name, conf->default_profile);
+		if (!found) {
+			snprintf(msg, sizeof(msg), "no profile named '%s'",
+				conf->default_profile);
+			return line_fail(
+				c, default_profile_line, "switch.default_profile", msg);
+		}
+	}
+	if (conf->n_veths > conf->max_veths) {
+		snprintf(msg, sizeof(msg), "%zu vEths exceed switch.max_veths = %u",
+			conf->n_veths, conf->max_veths);
+		return line_fail(
+			c, conf->n_veths ? conf->veths[conf->max_veths].line : 0, "veths", msg);
+	}
+	{
+		struct veth_tabs t = { .on_port = calloc(conf->n_ports + 1, sizeof(size_t)) };
+		uint32_t n = conf->n_veths ? (uint32_t)conf->n_veths : 1;
+		int rc;
+
+		if (!t.on_port || sw_htab_init(&t.ids, n) || sw_htab_init(&t.binds, n) ||
+			sw_htab_init(&t.macs, n))
+			rc = line_fail(c, 0, "veths", "out of memory");
+		else
+			rc = validate_veths(c, conf, &t);
+		sw_htab_free(&t.ids);
+		sw_htab_free(&t.binds);
+		sw_htab_free(&t.macs);
+		free(t.on_port);
+		return rc;
+	}
 }
 
 static int

@@ -558,6 +558,15 @@ static const struct bad bad[] = {
 			      "  { id = 2; port = \"he\"; ecid = 4; },\n"
 			      "  { id = 3; port = \"hv\"; vif = 4; }\n);\n",
 		12, "veths.[3].vif", "vif 4 on port 'hv' is already bound to vEth 1" },
+	{ "duplicate vif and id: the first vEth in the file is reported",
+		SW PORTS PROF "veths = (\n  { id = 1; port = \"hv\"; vif = 4; },\n"
+			      "  { id = 3; port = \"hv\"; vif = 5; },\n"
+			      "  { id = 3; port = \"hv\"; vif = 4; }\n);\n",
+		12, "veths.[3].vif", "vif 4 on port 'hv' is already bound to vEth 1" },
+	{ "duplicate id and vif of one vEth: the id is reported",
+		SW PORTS PROF "veths = (\n  { id = 1; port = \"hv\"; vif = 4; },\n"
+			      "  { id = 1; port = \"hv\"; vif = 4; }\n);\n",
+		11, "veths.[2].id", "vEth 1 is already defined at line 10" },
 	{ "duplicate E-CID on a port",
 		SW PORTS PROF "veths = (\n  { id = 1; port = \"he\"; ecid = 9; },\n"
 			      "  { id = 2; port = \"he\"; ecid = 9; }\n);\n",

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "switchd/admin.h"
+#include "switchd/state.h"
 #include "switchd/sw_internal.h"
 #include "switchd/writer.h"
 #include "vntag/eth.h"
@@ -617,15 +618,6 @@ write_one(const struct sw *sw, const struct sw_veth *v, struct sw_writer *w)
 	sw_w_obj_end(w);
 }
 
-static int
-cmp_id(const void *a, const void *b, void *arg)
-{
-	const struct sw_veth *v = arg;
-	uint32_t x = v[*(const int32_t *)a].id, y = v[*(const int32_t *)b].id;
-
-	return x < y ? -1 : x > y;
-}
-
 int
 sw_audit_write(const struct sw *sw, uint32_t id, struct sw_writer *w)
 {
@@ -661,14 +653,9 @@ sw_audit_write(const struct sw *sw, uint32_t id, struct sw_writer *w)
 	sw_w_uint(w, "log_suppressed", "Log lines suppressed", a->log_suppressed);
 	sw_w_obj_end(w);
 	{
-		int32_t *slots = malloc((sw->slots_hwm ? sw->slots_hwm : 1) * sizeof(*slots));
-		size_t n = 0;
+		size_t n;
+		int32_t *slots = sw_state_slots_by_id(sw, &n);
 
-		for (size_t s = 0; slots && s < sw->slots_hwm; s++)
-			if (sw->veths[s].used)
-				slots[n++] = (int32_t)s;
-		if (slots)
-			qsort_r(slots, n, sizeof(*slots), cmp_id, (void *)sw->veths);
 		sw_w_list_start(w, "veths", "vEths");
 		for (size_t i = 0; i < n; i++)
 			write_one(sw, &sw->veths[slots[i]], w);

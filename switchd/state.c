@@ -140,18 +140,27 @@ cmp_slot_by_id(const void *a, const void *b, void *arg)
 	return x < y ? -1 : x > y;
 }
 
+int32_t *
+sw_state_slots_by_id(const struct sw *sw, size_t *n)
+{
+	int32_t *slots = malloc((sw->slots_hwm ? sw->slots_hwm : 1) * sizeof(*slots));
+
+	*n = 0;
+	for (size_t s = 0; slots && s < sw->slots_hwm; s++)
+		if (sw->veths[s].used)
+			slots[(*n)++] = (int32_t)s;
+	if (slots)
+		qsort_r(slots, *n, sizeof(*slots), cmp_slot_by_id, (void *)sw->veths);
+	return slots;
+}
+
 void
 sw_state_veths(struct sw_writer *w, struct sw *sw, uint64_t now)
 {
-	int32_t *slots = malloc((sw->slots_hwm ? sw->slots_hwm : 1) * sizeof(*slots));
-	size_t n = 0;
+	size_t n;
+	int32_t *slots = sw_state_slots_by_id(sw, &n);
 
 	(void)now;
-	for (size_t s = 0; slots && s < sw->slots_hwm; s++)
-		if (sw->veths[s].used)
-			slots[n++] = (int32_t)s;
-	if (slots)
-		qsort_r(slots, n, sizeof(*slots), cmp_slot_by_id, sw->veths);
 	sw_w_list_start(w, "veths", "vEths");
 	for (size_t i = 0; i < n; i++)
 		sw_state_veth(w, sw, &sw->veths[slots[i]]);

@@ -8,6 +8,7 @@
 #ifndef SWITCHD_STATE_H
 #define SWITCHD_STATE_H 1
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "switchd/sw.h"
@@ -19,6 +20,9 @@ void sw_state_ports(struct sw_writer *w, struct sw *sw);
  * timestamps, rates and counters. */
 void sw_state_veth(struct sw_writer *w, struct sw *sw, const struct sw_veth *v);
 void sw_state_veths(struct sw_writer *w, struct sw *sw, uint64_t now);
+/* The used vEth slots ordered by vEth id (malloc'ed, the caller frees;
+ * NULL with *n 0 when out of memory): every listing shows vEths so. */
+int32_t *sw_state_slots_by_id(const struct sw *sw, size_t *n);
 void sw_state_fdb(struct sw_writer *w, struct sw *sw, uint64_t now, int vlan_filter);
 /* Write the whole state as JSON to 'path' (atomic rename); 0 or -1 with
  * a message. */

@@ -32,6 +32,7 @@
 #include "switchd/admin.h"
 #include "switchd/policy.h"
 #include "switchd/sw_internal.h"
+#include "switchd/swconf_int.h"
 #include "vntag/eth.h"
 
 #define STATE_VERSION  1
@@ -444,33 +445,6 @@ hex(char *out, const uint8_t *b, size_t n)
 static const char *const chan_names[] = { "untagged", "vif", "ecid", "svid" };
 
 static void
-set_int(config_setting_t *g, const char *k, int v)
-{
-	config_setting_t *s = config_setting_add(g, k, CONFIG_TYPE_INT);
-
-	if (s)
-		config_setting_set_int(s, v);
-}
-
-static void
-set_str(config_setting_t *g, const char *k, const char *v)
-{
-	config_setting_t *s = config_setting_add(g, k, CONFIG_TYPE_STRING);
-
-	if (s)
-		config_setting_set_string(s, v);
-}
-
-static void
-set_bool(config_setting_t *g, const char *k, bool v)
-{
-	config_setting_t *s = config_setting_add(g, k, CONFIG_TYPE_BOOL);
-
-	if (s)
-		config_setting_set_bool(s, v);
-}
-
-static void
 save_vsi(void *aux, const struct sw_persist_vsi *s)
 {
 	config_setting_t *l = aux, *g, *t, *fl;
@@ -479,20 +453,20 @@ save_vsi(void *aux, const struct sw_persist_vsi *s)
 	g = config_setting_add(l, NULL, CONFIG_TYPE_GROUP);
 	if (!g)
 		return;
-	set_int(g, "veth", (int)s->veth);
-	set_str(g, "port", s->port);
-	set_str(g, "channel", s->chan_kind < 4 ? chan_names[s->chan_kind] : "?");
-	set_int(g, "channel_id", (int)s->chan_id);
+	swc_add_int(g, "veth", (int)s->veth);
+	swc_add_str(g, "port", s->port);
+	swc_add_str(g, "channel", s->chan_kind < 4 ? chan_names[s->chan_kind] : "?");
+	swc_add_int(g, "channel_id", (int)s->chan_id);
 	hex(h, s->mgrid, VDP_MGRID_LEN);
-	set_str(g, "mgrid", h);
-	set_int(g, "type_id", (int)s->type_id);
-	set_int(g, "type_version", s->type_version);
-	set_int(g, "vsiid_format", s->vsiid_format);
+	swc_add_str(g, "mgrid", h);
+	swc_add_int(g, "type_id", (int)s->type_id);
+	swc_add_int(g, "type_version", s->type_version);
+	swc_add_int(g, "vsiid_format", s->vsiid_format);
 	hex(h, s->vsiid, VDP_VSIID_LEN);
-	set_str(g, "vsiid", h);
-	set_int(g, "fif", s->fif);
-	set_bool(g, "hint_m", s->hint_m);
-	set_bool(g, "hint_s", s->hint_s);
+	swc_add_str(g, "vsiid", h);
+	swc_add_int(g, "fif", s->fif);
+	swc_add_bool(g, "hint_m", s->hint_m);
+	swc_add_bool(g, "hint_s", s->hint_s);
 	t = config_setting_add(g, "timers", CONFIG_TYPE_ARRAY);
 	if (t) {
 		config_setting_set_int_elem(t, -1, s->r);
@@ -506,14 +480,14 @@ save_vsi(void *aux, const struct sw_persist_vsi *s)
 
 		if (!e)
 			break;
-		set_int(e, "vid", f->vid);
-		set_bool(e, "ps", f->ps);
-		set_int(e, "pcp", f->pcp);
+		swc_add_int(e, "vid", f->vid);
+		swc_add_bool(e, "ps", f->ps);
+		swc_add_int(e, "pcp", f->pcp);
 		gs = config_setting_add(e, "group_id", CONFIG_TYPE_INT64);
 		if (gs)
 			config_setting_set_int64(gs, f->group_id);
 		vn_eth_format_mac(f->mac, mac);
-		set_str(e, "mac", mac);
+		swc_add_str(e, "mac", mac);
 	}
 }
 

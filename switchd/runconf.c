@@ -15,44 +15,8 @@
 #include "switchd/cplane.h"
 #include "switchd/policy.h"
 #include "switchd/sw_internal.h"
+#include "switchd/swconf_int.h"
 #include "vntag/eth.h"
-
-static config_setting_t *
-add_str(config_setting_t *g, const char *k, const char *v)
-{
-	config_setting_t *s = config_setting_add(g, k, CONFIG_TYPE_STRING);
-
-	if (s)
-		config_setting_set_string(s, v);
-	return s;
-}
-
-static void
-add_int(config_setting_t *g, const char *k, long long v)
-{
-	config_setting_t *s = config_setting_add(g, k, CONFIG_TYPE_INT);
-
-	if (s)
-		config_setting_set_int(s, (int)v);
-}
-
-static void
-add_int64(config_setting_t *g, const char *k, long long v)
-{
-	config_setting_t *s = config_setting_add(g, k, CONFIG_TYPE_INT64);
-
-	if (s)
-		config_setting_set_int64(s, v);
-}
-
-static void
-add_bool(config_setting_t *g, const char *k, bool v)
-{
-	config_setting_t *s = config_setting_add(g, k, CONFIG_TYPE_BOOL);
-
-	if (s)
-		config_setting_set_bool(s, v);
-}
 
 /* A profile's policy, as the loader reads it back (vnswitch.conf(5)). */
 static int
@@ -76,38 +40,39 @@ save_policy(config_setting_t *e, const struct sw_profile *p)
 				const struct sw_conf_acl_rule *r = &cp.rules[d][i];
 
 				g = config_setting_add(l, NULL, CONFIG_TYPE_GROUP);
-				add_int(g, "priority", r->priority);
-				add_str(g, "match", r->match);
-				add_str(g, "action", r->action);
+				swc_add_int(g, "priority", r->priority);
+				swc_add_str(g, "match", r->match);
+				swc_add_str(g, "action", r->action);
 			}
 		}
 		if (!cp.police[d])
 			continue;
 		g = config_setting_add(e, pol_key[d], CONFIG_TYPE_GROUP);
-		add_int64(g, bytes ? "rate_kbps" : "rate_pps", pc->rate);
-		add_int64(g, bytes ? "burst_bytes" : "burst_packets", pc->burst);
+		swc_add_int64(g, bytes ? "rate_kbps" : "rate_pps", pc->rate);
+		swc_add_int64(g, bytes ? "burst_bytes" : "burst_packets", pc->burst);
 		if (pc->trtcm) {
-			add_int64(g, bytes ? "peak_rate_kbps" : "peak_rate_pps", pc->peak_rate);
-			add_int64(g, bytes ? "peak_burst_bytes" : "peak_burst_packets",
+			swc_add_int64(
+				g, bytes ? "peak_rate_kbps" : "peak_rate_pps", pc->peak_rate);
+			swc_add_int64(g, bytes ? "peak_burst_bytes" : "peak_burst_packets",
 				pc->peak_burst);
 		}
 		if (pc->exceed.type != SW_POL_ACT_DEFAULT) {
 			sw_pol_format_action(pc->exceed, a, sizeof(a));
-			add_str(g, "exceed", a);
+			swc_add_str(g, "exceed", a);
 		}
 		if (pc->yellow.type != SW_POL_ACT_DEFAULT) {
 			sw_pol_format_action(pc->yellow, a, sizeof(a));
-			add_str(g, "yellow", a);
+			swc_add_str(g, "yellow", a);
 		}
 	}
 	/* One default for both directions, or one each. */
 	if (!strcmp(cp.acl_default[0], cp.acl_default[1])) {
 		if (cp.acl_default[0][0])
-			add_str(e, "acl_default", cp.acl_default[0]);
+			swc_add_str(e, "acl_default", cp.acl_default[0]);
 	} else {
 		g = config_setting_add(e, "acl_default", CONFIG_TYPE_GROUP);
-		add_str(g, "in", cp.acl_default[0][0] ? cp.acl_default[0] : "allow");
-		add_str(g, "out", cp.acl_default[1][0] ? cp.acl_default[1] : "allow");
+		swc_add_str(g, "in", cp.acl_default[0][0] ? cp.acl_default[0] : "allow");
+		swc_add_str(g, "out", cp.acl_default[1][0] ? cp.acl_default[1] : "allow");
 	}
 	sw_conf_policy_free(&cp);
 	return 0;
@@ -311,67 +276,67 @@ config_render(struct sw *sw, const char *path, FILE *out, char *err, size_t errl
 	config_init(&cfg);
 	root = config_root_setting(&cfg);
 	g = config_setting_add(root, "switch", CONFIG_TYPE_GROUP);
-	add_str(g, "name", sw->conf.name);
+	swc_add_str(g, "name", sw->conf.name);
 	vn_eth_format_mac(sw->conf.mac, mac);
-	add_str(g, "mac", mac);
-	add_int(g, "max_veths", sw->max_veths);
-	add_int(g, "fdb_max", sw->conf.fdb_max);
-	add_int(g, "fdb_max_per_veth", sw->conf.fdb_max_per_veth);
-	add_int(g, "max_vsis", sw->conf.max_vsis);
-	add_int(g, "fdb_aging", (long long)(sw->fdb.aging_us / 1000000u));
+	swc_add_str(g, "mac", mac);
+	swc_add_int(g, "max_veths", sw->max_veths);
+	swc_add_int(g, "fdb_max", sw->conf.fdb_max);
+	swc_add_int(g, "fdb_max_per_veth", sw->conf.fdb_max_per_veth);
+	swc_add_int(g, "max_vsis", sw->conf.max_vsis);
+	swc_add_int(g, "fdb_aging", (long long)(sw->fdb.aging_us / 1000000u));
 	if (sw->default_profile >= 0)
-		add_str(g, "default_profile", sw->profiles[sw->default_profile].name);
+		swc_add_str(g, "default_profile", sw->profiles[sw->default_profile].name);
 	e = config_setting_add(g, "evb", CONFIG_TYPE_GROUP);
-	add_int(e, "r", sw->conf.evb.r);
-	add_int(e, "rte", sw->conf.evb.rte);
-	add_int(e, "rwd", sw->conf.evb.rwd);
-	add_int(e, "rka", sw->conf.evb.rka);
-	add_bool(e, "bgid", sw->conf.evb.bgid);
+	swc_add_int(e, "r", sw->conf.evb.r);
+	swc_add_int(e, "rte", sw->conf.evb.rte);
+	swc_add_int(e, "rwd", sw->conf.evb.rwd);
+	swc_add_int(e, "rka", sw->conf.evb.rka);
+	swc_add_bool(e, "bgid", sw->conf.evb.bgid);
 	e = config_setting_add(g, "lldp", CONFIG_TYPE_GROUP);
-	add_str(e, "admin", sw_lldp_admin_name(sw->conf.lldp.admin));
-	add_int(e, "tx_interval", sw->conf.lldp.tx_interval);
-	add_int(e, "tx_hold", sw->conf.lldp.tx_hold);
-	add_int(e, "max_neighbors", sw->conf.lldp.max_neighbors);
+	swc_add_str(e, "admin", sw_lldp_admin_name(sw->conf.lldp.admin));
+	swc_add_int(e, "tx_interval", sw->conf.lldp.tx_interval);
+	swc_add_int(e, "tx_hold", sw->conf.lldp.tx_hold);
+	swc_add_int(e, "max_neighbors", sw->conf.lldp.max_neighbors);
 	e = config_setting_add(g, "audit", CONFIG_TYPE_GROUP);
-	add_bool(e, "enabled", sw->conf.audit.enabled);
-	add_int(e, "window", sw->conf.audit.window_s);
-	add_int(e, "idle", sw->conf.audit.idle_s);
-	add_int(e, "bypass_share", sw->conf.audit.bypass_share);
-	add_int(e, "log_rate", sw->conf.audit.log_rate);
+	swc_add_bool(e, "enabled", sw->conf.audit.enabled);
+	swc_add_int(e, "window", sw->conf.audit.window_s);
+	swc_add_int(e, "idle", sw->conf.audit.idle_s);
+	swc_add_int(e, "bypass_share", sw->conf.audit.bypass_share);
+	swc_add_int(e, "log_rate", sw->conf.audit.log_rate);
 
 	l = config_setting_add(root, "ports", CONFIG_TYPE_LIST);
 	for (unsigned i = 0; i < sw->n_ports; i++) {
 		const struct sw_port *p = &sw->ports[i];
 
 		e = config_setting_add(l, NULL, CONFIG_TYPE_GROUP);
-		add_str(e, "name", p->name);
-		add_str(e, "role", sw_role_name(p->role));
+		swc_add_str(e, "name", p->name);
+		swc_add_str(e, "role", sw_role_name(p->role));
 		if (p->ifname[0])
-			add_str(e, "interface", p->ifname);
+			swc_add_str(e, "interface", p->ifname);
 		if (p->role == SW_ROLE_UPLINK) {
 			a = config_setting_add(e, "vlans", CONFIG_TYPE_ARRAY);
 			for (unsigned v = 1; v < 4095; v++)
 				if (sw_vlan_test(p->vlans, v))
 					config_setting_set_int_elem(a, -1, (int)v);
 			if (sw_vlan_test(p->vlans, 0))
-				add_bool(e, "untagged", true);
+				swc_add_bool(e, "untagged", true);
 		} else {
-			add_str(e, "mode", sw_mode_name(p->mode));
-			add_int(e, "max_veths", p->max_veths);
-			add_int(e, "max_channels", p->max_channels);
-			add_bool(e, "auto_create", p->auto_create);
+			swc_add_str(e, "mode", sw_mode_name(p->mode));
+			swc_add_int(e, "max_veths", p->max_veths);
+			swc_add_int(e, "max_channels", p->max_channels);
+			swc_add_bool(e, "auto_create", p->auto_create);
 			if (p->mode == SW_MODE_VEPA)
-				add_bool(e, "reflective_relay", p->reflective_relay);
+				swc_add_bool(e, "reflective_relay", p->reflective_relay);
 			if (p->schan_on) {
 				a = config_setting_add(e, "schannels", CONFIG_TYPE_GROUP);
-				add_int(a, "chncap", p->chncap);
-				add_int(a, "svid_min", p->svid_min);
-				add_int(a, "svid_max", p->svid_max);
+				swc_add_int(a, "chncap", p->chncap);
+				swc_add_int(a, "svid_min", p->svid_min);
+				swc_add_int(a, "svid_max", p->svid_max);
 			}
 		}
-		add_str(e, "admin", p->admin_up ? "up" : "down");
+		swc_add_str(e, "admin", p->admin_up ? "up" : "down");
 		if (p->lldp_admin != sw->conf.lldp.admin)
-			add_str(e, "lldp", sw_lldp_admin_name(p->lldp_admin));
+			swc_add_str(e, "lldp", sw_lldp_admin_name(p->lldp_admin));
 	}
 
 	l = config_setting_add(root, "profiles", CONFIG_TYPE_LIST);
@@ -381,11 +346,11 @@ config_render(struct sw *sw, const char *path, FILE *out, char *err, size_t errl
 		if (!p->name[0])
 			continue;
 		e = config_setting_add(l, NULL, CONFIG_TYPE_GROUP);
-		add_str(e, "name", p->name);
-		add_int(e, "type_id", p->type_id);
-		add_int(e, "type_version", p->type_version);
+		swc_add_str(e, "name", p->name);
+		swc_add_int(e, "type_id", p->type_id);
+		swc_add_int(e, "type_version", p->type_version);
 		if (p->has_vlan)
-			add_int(e, "vlan", p->vlan);
+			swc_add_int(e, "vlan", p->vlan);
 		if (save_policy(e, p)) {
 			snprintf(err, errlen, "config save: out of memory");
 			goto out;
@@ -401,24 +366,24 @@ config_render(struct sw *sw, const char *path, FILE *out, char *err, size_t errl
 		if (!v->used || v->origin != SW_ORIGIN_CONFIG)
 			continue;
 		e = config_setting_add(l, NULL, CONFIG_TYPE_GROUP);
-		add_int(e, "id", v->id);
-		add_str(e, "port", sw->ports[v->port].name);
+		swc_add_int(e, "id", v->id);
+		swc_add_str(e, "port", sw->ports[v->port].name);
 		if (v->kind == SW_BIND_VIF) {
-			add_int(e, "vif", v->key);
+			swc_add_int(e, "vif", v->key);
 		} else if (v->kind == SW_BIND_ECID) {
-			add_int(e, "ecid", v->key);
+			swc_add_int(e, "ecid", v->key);
 		} else {
 			vn_eth_format_mac(v->mac, mac);
-			add_str(e, "mac", mac);
+			swc_add_str(e, "mac", mac);
 			if (v->svid != SW_SCHAN_DEFAULT_SVID)
-				add_int(e, "svid", v->svid);
+				swc_add_int(e, "svid", v->svid);
 		}
 		/* Only a VLAN of its own: one taken from the profile must stay
 		 * the profile's after loading (it follows a profile change). */
 		if (v->own_vlan)
-			add_int(e, "vlan", v->vlan);
+			swc_add_int(e, "vlan", v->vlan);
 		if (v->profile >= 0)
-			add_str(e, "profile", sw->profiles[v->profile].name);
+			swc_add_str(e, "profile", sw->profiles[v->profile].name);
 	}
 
 	if (!out) {

@@ -122,6 +122,43 @@ swc_get_str(struct swc_ctx *c, const config_setting_t *g, const char *path, cons
 	return 1;
 }
 
+config_setting_t *
+swc_add_str(config_setting_t *g, const char *k, const char *v)
+{
+	config_setting_t *s = config_setting_add(g, k, CONFIG_TYPE_STRING);
+
+	if (s)
+		config_setting_set_string(s, v);
+	return s;
+}
+
+void
+swc_add_int(config_setting_t *g, const char *k, long long v)
+{
+	config_setting_t *s = config_setting_add(g, k, CONFIG_TYPE_INT);
+
+	if (s)
+		config_setting_set_int(s, (int)v);
+}
+
+void
+swc_add_int64(config_setting_t *g, const char *k, long long v)
+{
+	config_setting_t *s = config_setting_add(g, k, CONFIG_TYPE_INT64);
+
+	if (s)
+		config_setting_set_int64(s, v);
+}
+
+void
+swc_add_bool(config_setting_t *g, const char *k, bool v)
+{
+	config_setting_t *s = config_setting_add(g, k, CONFIG_TYPE_BOOL);
+
+	if (s)
+		config_setting_set_bool(s, v);
+}
+
 /* A name: 1..31 characters of [A-Za-z0-9_.:-]. */
 int
 swc_get_name(struct swc_ctx *c, const config_setting_t *g, const char *path, const char *key,

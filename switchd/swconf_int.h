@@ -41,6 +41,13 @@ int swc_get_name(struct swc_ctx *c, const config_setting_t *g, const char *path,
 	const char *key, bool required, char out[SW_NAME_MAX]);
 int swc_get_mac(struct swc_ctx *c, const config_setting_t *g, const char *path, const char *key,
 	bool unicast, uint8_t mac[6]);
+/* Writing settings (config save, the state file): add 'k' to group 'g'
+ * with its value; the new setting, or NULL (nothing added) when libconfig
+ * refuses it. */
+config_setting_t *swc_add_str(config_setting_t *g, const char *k, const char *v);
+void swc_add_int(config_setting_t *g, const char *k, long long v);
+void swc_add_int64(config_setting_t *g, const char *k, long long v);
+void swc_add_bool(config_setting_t *g, const char *k, bool v);
 /* Profile policy (swconf_policy.c): acl_in/acl_out/acl_default/police_*. */
 int swc_parse_policy(struct swc_ctx *c, const config_setting_t *g, const char *path,
 	const char *profile, struct sw_conf_policy *p);

@@ -5,8 +5,10 @@
 #      host with reflective relay, an 802.1BR host and an 802.1Q uplink),
 #      stays up, and vnctl shows what happened: vEths, counters with drops by
 #      reason, the FDB, and a trace of one frame;
-#   2. the output captures it wrote, decoded by vnctl decode;
-#   3. vnctl decode on a real lldpad capture (EVB, ECP, VDP).
+#   2. the path audit: a VSI kept alive while its VM's frames go another
+#      way, and what vnctl diagnose says of it;
+#   3. the output captures it wrote, decoded by vnctl decode;
+#   4. vnctl decode on a real lldpad capture (EVB, ECP, VDP).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/setup.sh"
@@ -27,6 +29,20 @@ banner() {
 	echo "=== $* ==="
 }
 
+# Wait for the daemon ($pid) to serve $ctl.
+wait_daemon() {
+	i=0
+	until "$vnctl" --ctl "$ctl" version >/dev/null 2>&1; do
+		i=$((i + 1))
+		if [ $i -gt 100 ] || ! kill -0 "$pid" 2>/dev/null; then
+			cat "$out/vnswitchd.log" >&2
+			echo "demo: vnswitchd did not start" >&2
+			exit 1
+		fi
+		sleep 0.1
+	done
+}
+
 banner "vnswitchd in replay: $(basename "$case")"
 sed -n '1,/^Proves/p' "$case/README"
 "$vnswitchd" -c "$case/switch.conf" --replay h1="$case/in-h1.pcap" \
@@ -34,16 +50,7 @@ sed -n '1,/^Proves/p' "$case/README"
 	--replay up0="$case/in-up0.pcap" --out-dir "$out" --stay --ctl "$ctl" \
 	2>"$out/vnswitchd.log" &
 pid=$!
-i=0
-until "$vnctl" --ctl "$ctl" version >/dev/null 2>&1; do
-	i=$((i + 1))
-	if [ $i -gt 100 ] || ! kill -0 "$pid" 2>/dev/null; then
-		cat "$out/vnswitchd.log" >&2
-		echo "demo: vnswitchd did not start" >&2
-		exit 1
-	fi
-	sleep 0.1
-done
+wait_daemon
 
 banner "vnctl show veths"
 "$vnctl" --ctl "$ctl" show veths
@@ -56,6 +63,21 @@ banner "vnctl trace h1 (a broadcast from vif 5, not sent)"
 	"ffffffffffff5254000001058926000000050800450000140000000040110000"
 banner "vnctl show events veth 100"
 "$vnctl" --ctl "$ctl" show events veth 100
+kill -TERM "$pid"
+wait "$pid" || true
+pid=
+
+# The path audit: a VSI kept alive on vif 7 while its VM's frames arrive
+# untagged on the same port (tests/replay/audit-untagged).
+audit=$top/tests/replay/audit-untagged
+mkdir -p "$out/audit"
+banner "path audit: $(head -1 "$audit/README")"
+"$vnswitchd" -c "$audit/switch.conf" --replay h1="$audit/in-h1.pcap" --until 35 \
+	--out-dir "$out/audit" --stay --ctl "$ctl" 2>"$out/vnswitchd-audit.log" &
+pid=$!
+wait_daemon
+banner "vnctl diagnose"
+"$vnctl" --ctl "$ctl" diagnose
 kill -TERM "$pid"
 wait "$pid" || true
 pid=

@@ -267,7 +267,8 @@ finding_set(struct sw *sw, struct sw_veth *v, enum sw_finding f, bool on, const 
 			sw, v->id, SW_EV_FINDING_OPENED, now, "%s: %s", finding_names[f], why);
 		audit_log(sw, now, "audit: vEth %u: %s: %s", v->id, finding_names[f], why);
 	} else if (on) {
-		snprintf(va->why[f], sizeof(va->why[f]), "%s", why); /* evidence grows */
+		if (why) /* the evidence grows (NULL: keep what it opened with) */
+			snprintf(va->why[f], sizeof(va->why[f]), "%s", why);
 	} else if (va->open & bit) {
 		va->open &= (uint8_t)~bit;
 		va->closed_us[f] = now;
@@ -337,10 +338,12 @@ foreign_frames(const struct sw_veth_audit *va)
 	return n;
 }
 
-/* Duplicate evidence, or false. */
+/* Is vEth v a duplicate?  With 'text' the evidence goes into why, naming
+ * the other vEth (a scan of the vEths: done only when the finding opens, so
+ * that a tick stays linear however many duplicates there are). */
 static bool
-duplicate_of(
-	struct sw *sw, struct sw_veth *v, const struct sw_cp_vsi_info *vi, char *why, size_t n)
+duplicate_of(struct sw *sw, struct sw_veth *v, const struct sw_cp_vsi_info *vi, bool text,
+	char *why, size_t n)
 {
 	const struct sw_veth_audit *va = &sw->audit.va[v - sw->veths];
 	const uint8_t *m[1 + SW_VETH_EXTRA_MACS];
@@ -355,6 +358,8 @@ duplicate_of(
 
 		if (!e || e->aux < 2)
 			continue;
+		if (!text)
+			return true;
 		o = other_holder(sw, m[i], (int32_t)(v - sw->veths));
 		vn_eth_format_mac(m[i], mac);
 		if (o >= 0) {
@@ -364,14 +369,17 @@ duplicate_of(
 			return true;
 		}
 	}
-	if (vi->valid && vi->dup_veth) {
-		snprintf(
-			why, n, "VSI %s is associated as vEth %u too", vi->vsiid, vi->dup_veth);
+	if (vi->valid && vi->dup_count > 1) {
+		if (text)
+			snprintf(why, n, "VSI %s is associated as vEth %u too", vi->vsiid,
+				vi->dup_veth);
 		return true;
 	}
 	/* Refused requests for its MACs / binding from another source within
 	 * the window: two adapters claim it. */
 	if (va->conflicts && va->conflict_us + (window ? window : 1) > sw->now_us) {
+		if (!text)
+			return true;
 		snprintf(why, n, "%llu requests for its binding from %s, last at %llu us",
 			(unsigned long long)va->conflicts, va->conflict_where,
 			(unsigned long long)va->conflict_us);
@@ -411,14 +419,15 @@ sw_audit_tick(struct sw *sw, uint64_t now)
 		struct sw_cp_vsi_info vi = { 0 };
 		uint64_t own, foreign, last, lim;
 		char why[112];
-		bool on;
+		bool on, dup_open;
 
 		if (!v->used)
 			continue;
 		if (!va->since_us)
 			va->since_us = va->win_start_us = now;
+		dup_open = va->open & (1u << SW_FIND_DUPLICATE);
 		if (v->origin == SW_ORIGIN_VDP && sw->cp)
-			sw_cplane_veth_vsi(sw->cp, v->id, &vi);
+			sw_cplane_veth_vsi(sw->cp, v->id, !dup_open, &vi);
 		if (!ac->enabled) {
 			for (unsigned f = 0; f < SW_FIND_MAX; f++)
 				finding_set(sw, v, f, false, "audit disabled", now);
@@ -441,9 +450,11 @@ sw_audit_tick(struct sw *sw, uint64_t now)
 		own = own_frames(v, va);
 		foreign = foreign_frames(va);
 
-		on = duplicate_of(sw, v, &vi, why, sizeof(why));
+		on = duplicate_of(sw, v, &vi, !dup_open, why, sizeof(why));
 		finding_set(sw, v, SW_FIND_DUPLICATE, on,
-			on ? why : "no other vEth or source holds its MACs or VSI", now);
+			on ? (dup_open ? NULL : why)
+			   : "no other vEth or source holds its MACs or VSI",
+			now);
 
 		/* own / (own + foreign) < share, in integers. */
 		on = foreign && own * 100 < (uint64_t)ac->bypass_share * (own + foreign);
@@ -527,7 +538,7 @@ write_one(const struct sw *sw, const struct sw_veth *v, struct sw_writer *w)
 	struct sw_cp_vsi_info vi = { 0 };
 
 	if (v->origin == SW_ORIGIN_VDP && sw->cp)
-		sw_cplane_veth_vsi(sw->cp, v->id, &vi);
+		sw_cplane_veth_vsi(sw->cp, v->id, false, &vi);
 	sw_w_obj_start(w, NULL, NULL);
 	sw_w_uint(w, "id", "vEth", v->id);
 	sw_w_str(w, "port", "Port", sw->ports[v->port].name);

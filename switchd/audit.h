@@ -154,14 +154,16 @@ void sw_audit_tick(struct sw *sw, uint64_t now);
 struct sw_cp_vsi_info {
 	bool valid;
 	uint64_t assoc_us, refreshed_us, n_refresh;
-	uint64_t ka_us;    /* the keep-alive (supervision) window of its channel */
-	uint32_t dup_veth; /* another vEth with the same VSI ID, or 0 */
-	char where[48];    /* "h2 S-VID 5", "h1 vif 7", ... */
+	uint64_t ka_us;     /* the keep-alive (supervision) window of its channel */
+	uint32_t dup_count; /* vEths with this VSI ID (1: only this one) */
+	uint32_t dup_veth;  /* another of them (when asked for: a scan), or 0 */
+	char where[48];     /* "h2 S-VID 5", "h1 vif 7", ... */
 	char vsiid[48];
 };
 /* Index every VDP vEth's VSI ID (once per tick, before the queries). */
 void sw_cplane_audit_prepare(struct sw_cplane *cp);
-bool sw_cplane_veth_vsi(struct sw_cplane *cp, uint32_t id, struct sw_cp_vsi_info *out);
+bool sw_cplane_veth_vsi(
+	struct sw_cplane *cp, uint32_t id, bool partner, struct sw_cp_vsi_info *out);
 
 const char *sw_verdict_name(enum sw_verdict v);
 const char *sw_finding_name(enum sw_finding f);

@@ -75,7 +75,7 @@ other_link(const struct sw_cplane *cp, const struct cp_link *me)
 }
 
 bool
-sw_cplane_veth_vsi(struct sw_cplane *cp, uint32_t id, struct sw_cp_vsi_info *out)
+sw_cplane_veth_vsi(struct sw_cplane *cp, uint32_t id, bool partner, struct sw_cp_vsi_info *out)
 {
 	const struct vdp_bridge_vsi *vsi;
 	const struct lldp_evb_oper *o;
@@ -104,7 +104,8 @@ sw_cplane_veth_vsi(struct sw_cplane *cp, uint32_t id, struct sw_cp_vsi_info *out
 	e = cp->sw->audit.vsis.ent
 		? sw_htab_find(&cp->sw->audit.vsis, vsi_key(l->fmt, l->vsiid), 0)
 		: NULL;
-	if (e && e->aux > 1)
-		out->dup_veth = other_link(cp, l);
+	out->dup_count = e ? (uint32_t)e->aux : 1;
+	if (partner && out->dup_count > 1)
+		out->dup_veth = other_link(cp, l); /* a scan: only when asked */
 	return true;
 }

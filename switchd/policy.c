@@ -10,6 +10,7 @@
 
 #include "switchd/acl.h"
 #include "switchd/admin.h"
+#include "switchd/state.h"
 #include "switchd/sw_internal.h"
 
 /* ---- building a profile's policy ------------------------------------------------ */
@@ -506,32 +507,26 @@ sw_policy_acl_del(struct sw *sw, const char *profile, enum sw_dir d, int64_t pri
 
 /* ---- show --------------------------------------------------------------------------- */
 
-static int
-cmp_slot_by_id(const void *a, const void *b, void *arg)
-{
-	const struct sw_veth *v = arg;
-	uint32_t x = v[*(const int32_t *)a].id, y = v[*(const int32_t *)b].id;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The slots to show, sorted by id (caller frees); *n their number. */
+/* The slots to show, sorted by id (caller frees; NULL without memory);
+ * *n their number: 'only', or every vEth with policy. */
 static int32_t *
 slots_to_show(struct sw *sw, const struct sw_veth *only, size_t *n)
 {
-	int32_t *slots = malloc((sw->slots_hwm ? sw->slots_hwm : 1) * sizeof(*slots));
+	int32_t *slots;
+	size_t k = 0;
 
-	*n = 0;
-	if (!slots)
-		return NULL;
 	if (only) {
-		slots[(*n)++] = (int32_t)(only - sw->veths);
+		slots = malloc(sizeof(*slots));
+		*n = slots ? 1 : 0;
+		if (slots)
+			slots[0] = (int32_t)(only - sw->veths);
 		return slots;
 	}
-	for (size_t s = 0; s < sw->slots_hwm; s++)
-		if (sw->veths[s].used && sw->veths[s].has_policy)
-			slots[(*n)++] = (int32_t)s;
-	qsort_r(slots, *n, sizeof(*slots), cmp_slot_by_id, sw->veths);
+	slots = sw_state_slots_by_id(sw, n);
+	for (size_t i = 0; slots && i < *n; i++)
+		if (sw->veths[slots[i]].has_policy)
+			slots[k++] = slots[i];
+	*n = k;
 	return slots;
 }
 

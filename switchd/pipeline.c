@@ -912,14 +912,6 @@ ingress_uplink(struct pctx *c, const struct vn_eth *eth)
 	return true;
 }
 
-static bool
-reserved_da(const uint8_t *d)
-{
-	/* 802.1Q 8.6.3 Table 8-1: 01-80-C2-00-00-00..0F are never forwarded. */
-	return d[0] == 0x01 && d[1] == 0x80 && d[2] == 0xC2 && d[3] == 0 && d[4] == 0 &&
-		(d[5] & 0xF0) == 0;
-}
-
 static void input(struct sw *sw, unsigned port, const uint8_t *frame, size_t len, uint64_t now,
 	uint64_t rx_us, struct sw_trace *trace);
 
@@ -974,7 +966,7 @@ input(struct sw *sw, unsigned port, const uint8_t *frame, size_t len, uint64_t n
 	 * control plane with their S-tag). */
 	if (c.in->mode == SW_MODE_VEPA && !ingress_schan(&c, &eth))
 		return;
-	if (reserved_da(eth.dst)) {
+	if (sw_reserved_da(eth.dst)) {
 		if (!trace && sw->ctl_rx && sw->ctl_rx(sw->ctl_aux, sw, port, frame, len, now))
 			return;
 		drop(&c, SW_DROP_RESERVED_DA);

@@ -84,14 +84,6 @@ burst_add(struct sw *sw, struct burst *b, unsigned port, const uint8_t *data, si
 	return true;
 }
 
-static bool
-control_frame(const uint8_t *d, size_t len)
-{
-	/* 802.1Q 8.6.3 Table 8-1: 01-80-C2-00-00-0x, the control plane's. */
-	return len >= 6 && d[0] == 0x01 && d[1] == 0x80 && d[2] == 0xC2 && d[3] == 0 &&
-		d[4] == 0 && (d[5] & 0xF0) == 0;
-}
-
 static void
 run_timers_until(struct sw *sw, uint64_t *next_timer, uint64_t t)
 {
@@ -161,7 +153,7 @@ sw_replay_run_step(struct sw *sw, const struct sw_replay_input *in, size_t n, ui
 		if (best->hdr->caplen < best->hdr->len)
 			res->truncated++;
 		res->frames++;
-		if (control_frame(best->data, best->hdr->caplen) ||
+		if ((best->hdr->caplen >= 6 && sw_reserved_da(best->data)) ||
 			!burst_add(
 				sw, &burst, best->port, best->data, best->hdr->caplen, now)) {
 			burst_flush(sw, &burst);

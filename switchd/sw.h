@@ -276,6 +276,15 @@ struct sw_rx {
 };
 void sw_input_burst(struct sw *sw, const struct sw_rx *rx, unsigned n);
 
+/* 802.1Q 8.6.3 Table 8-1: 01-80-C2-00-00-00..0F are never forwarded;
+ * they are the control plane's. */
+static inline bool
+sw_reserved_da(const uint8_t *d)
+{
+	return d[0] == 0x01 && d[1] == 0x80 && d[2] == 0xC2 && d[3] == 0 && d[4] == 0 &&
+		(d[5] & 0xF0) == 0;
+}
+
 /* Control frames (destination 01-80-C2-00-00-0x) are offered to this
  * callback first; it returns true when it consumed the frame. */
 typedef bool (*sw_ctl_rx_fn)(void *aux, struct sw *sw, unsigned port, const uint8_t *frame,

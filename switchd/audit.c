@@ -43,8 +43,7 @@ sw_audit_init(struct sw *sw, uint32_t max_veths)
 
 	a->va = calloc(max_veths ? max_veths : 1, sizeof(*a->va));
 	/* A MAC per binding: as many as by_mac holds (2 x max_veths). */
-	if (!a->va || sw_htab_init(&a->macs, 2 * max_veths) ||
-		sw_htab_init(&a->vsis, max_veths)) {
+	if (!a->va || sw_htab_init(&a->macs, 2 * max_veths)) {
 		sw_audit_free(sw);
 		return -1;
 	}
@@ -57,7 +56,6 @@ sw_audit_free(struct sw *sw)
 	free(sw->audit.va);
 	sw->audit.va = NULL;
 	sw_htab_free(&sw->audit.macs);
-	sw_htab_free(&sw->audit.vsis);
 }
 
 void
@@ -342,8 +340,7 @@ foreign_frames(const struct sw_veth_audit *va)
  * the other vEth (a scan of the vEths: done only when the finding opens, so
  * that a tick stays linear however many duplicates there are). */
 static bool
-duplicate_of(struct sw *sw, struct sw_veth *v, const struct sw_cp_vsi_info *vi, bool text,
-	char *why, size_t n)
+duplicate_of(struct sw *sw, struct sw_veth *v, bool text, char *why, size_t n)
 {
 	const struct sw_veth_audit *va = &sw->audit.va[v - sw->veths];
 	const uint8_t *m[1 + SW_VETH_EXTRA_MACS];
@@ -368,12 +365,6 @@ duplicate_of(struct sw *sw, struct sw_veth *v, const struct sw_cp_vsi_info *vi, 
 				sw->veths[o].vlan);
 			return true;
 		}
-	}
-	if (vi->valid && vi->dup_count > 1) {
-		if (text)
-			snprintf(why, n, "VSI %s is associated as vEth %u too", vi->vsiid,
-				vi->dup_veth);
-		return true;
 	}
 	/* Refused requests for its MACs / binding from another source within
 	 * the window: two adapters claim it. */
@@ -411,8 +402,6 @@ sw_audit_tick(struct sw *sw, uint64_t now)
 
 	if (!sw->audit.va)
 		return;
-	if (sw->cp)
-		sw_cplane_audit_prepare(sw->cp);
 	for (size_t s = 0; s < sw->slots_hwm; s++) {
 		struct sw_veth *v = &sw->veths[s];
 		struct sw_veth_audit *va = &sw->audit.va[s];
@@ -427,7 +416,7 @@ sw_audit_tick(struct sw *sw, uint64_t now)
 			va->since_us = va->win_start_us = now;
 		dup_open = va->open & (1u << SW_FIND_DUPLICATE);
 		if (v->origin == SW_ORIGIN_VDP && sw->cp)
-			sw_cplane_veth_vsi(sw->cp, v->id, !dup_open, &vi);
+			sw_cplane_veth_vsi(sw->cp, v->id, &vi);
 		if (!ac->enabled) {
 			for (unsigned f = 0; f < SW_FIND_MAX; f++)
 				finding_set(sw, v, f, false, "audit disabled", now);
@@ -450,7 +439,7 @@ sw_audit_tick(struct sw *sw, uint64_t now)
 		own = own_frames(v, va);
 		foreign = foreign_frames(va);
 
-		on = duplicate_of(sw, v, &vi, !dup_open, why, sizeof(why));
+		on = duplicate_of(sw, v, !dup_open, why, sizeof(why));
 		finding_set(sw, v, SW_FIND_DUPLICATE, on,
 			on ? (dup_open ? NULL : why)
 			   : "no other vEth or source holds its MACs or VSI",
@@ -538,7 +527,7 @@ write_one(const struct sw *sw, const struct sw_veth *v, struct sw_writer *w)
 	struct sw_cp_vsi_info vi = { 0 };
 
 	if (v->origin == SW_ORIGIN_VDP && sw->cp)
-		sw_cplane_veth_vsi(sw->cp, v->id, false, &vi);
+		sw_cplane_veth_vsi(sw->cp, v->id, &vi);
 	sw_w_obj_start(w, NULL, NULL);
 	sw_w_uint(w, "id", "vEth", v->id);
 	sw_w_str(w, "port", "Port", sw->ports[v->port].name);

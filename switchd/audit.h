@@ -13,9 +13,10 @@
  * once per rate tick (sw_run_timers) it derives findings:
  *
  *   duplicate  a bound MAC is bound to another live vEth too (in another
- *              VLAN or S-channel), its VSI ID is linked to another vEth, or
- *              a station asked for its MACs / VSI from another source
- *              (refused, but the host is confused);
+ *              VLAN or S-channel), or a station asked for its MACs,
+ *              binding or VSI from another source within the window
+ *              (refused -- a VSI ID never has two vEths, cp_vdp.c's by_vsi
+ *              sees to that -- but two adapters claim it);
  *   bypassed   its MACs were seen elsewhere in the last one to two audit
  *              windows and the vEth carried less than bypass_share percent
  *              of that traffic;
@@ -110,9 +111,6 @@ struct sw_audit {
 	struct sw_htab macs;
 	uint64_t opened[SW_FIND_MAX], closed[SW_FIND_MAX];
 	uint64_t sightings; /* frames recorded as sightings */
-	/* VSI IDs of the VDP vEths, rebuilt at every tick (duplicates):
-	 * k1/k2 = a hash of format + VSI ID, val = vEth id, aux = count. */
-	struct sw_htab vsis;
 	/* Log lines: a token bucket of conf.log_rate per second. */
 	uint64_t log_tokens_us, log_suppressed, log_lines;
 };
@@ -154,16 +152,11 @@ void sw_audit_tick(struct sw *sw, uint64_t now);
 struct sw_cp_vsi_info {
 	bool valid;
 	uint64_t assoc_us, refreshed_us, n_refresh;
-	uint64_t ka_us;     /* the keep-alive (supervision) window of its channel */
-	uint32_t dup_count; /* vEths with this VSI ID (1: only this one) */
-	uint32_t dup_veth;  /* another of them (when asked for: a scan), or 0 */
-	char where[48];     /* "h2 S-VID 5", "h1 vif 7", ... */
+	uint64_t ka_us; /* the keep-alive (supervision) window of its channel */
+	char where[48]; /* "h2 S-VID 5", "h1 vif 7", ... */
 	char vsiid[48];
 };
-/* Index every VDP vEth's VSI ID (once per tick, before the queries). */
-void sw_cplane_audit_prepare(struct sw_cplane *cp);
-bool sw_cplane_veth_vsi(
-	struct sw_cplane *cp, uint32_t id, bool partner, struct sw_cp_vsi_info *out);
+bool sw_cplane_veth_vsi(struct sw_cplane *cp, uint32_t id, struct sw_cp_vsi_info *out);
 
 const char *sw_verdict_name(enum sw_verdict v);
 const char *sw_finding_name(enum sw_finding f);
